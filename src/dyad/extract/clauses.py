@@ -1,0 +1,282 @@
+"""Reading a clause off the dependency parse: its trigger, its roles, its date, its mood.
+
+Every extractor asks the same questions of a sentence: which words state the act, who did it
+(subject, or the agent of a passive), to whom (object or a prepositional phrase), when (the
+nearest date in the clause, climbing the tree), and whether the act happened at all (negated,
+intended, hypothetical or merely proposed acts are not events). Those answers live here so the
+extractors stay small.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from dyad.extract.context import DatedMention, Sentence
+
+__all__ = [
+    "GROUP_WORDS",
+    "Span",
+    "agent_spans",
+    "children_spans",
+    "date_for",
+    "irrealis",
+    "object_spans",
+    "persons_in",
+    "states_in",
+    "subject_spans",
+    "subtree_span",
+    "triggers",
+    "new_event",
+    "is_passive",
+    "mood_words_before",
+    "prep_spans",
+    "passive_subject_spans",
+]
+
+Span = tuple[int, int]
+
+# Heads that make what they govern an intention, a wish, a proposal or a question, not a fact.
+IRREALIS_HEADS = {
+    "announce", "plan", "intend", "consider", "call", "urge", "ask", "expect", "promise", "threaten",
+    "refuse", "decline", "hope", "want", "seek", "pledge", "propose", "demand", "vow", "prepare",
+    "aim", "request", "appeal", "wish", "suggest", "recommend", "discuss", "debate", "fail", "insist",
+    "push", "lobby", "press", "encourage", "invite", "motion", "reject", "oppose", "deny", "rule",
+    "contemplate", "weigh", "mull", "study", "explore", "question", "doubt", "reluctant",
+    "ready", "willing", "likely", "unlikely", "possible", "possibility", "prospect", "bill", "draft",
+    "resolution", "proposal", "intention", "plans", "decision", "offer", "condition", "would",
+    "calling", "refusal", "need", "require", "try", "attempt", "able",
+}  # fmt: skip
+_MODALS = {"would", "could", "might", "may", "will", "shall", "should", "must", "can", "'ll", "wo", "ca"}
+_NEGATIONS = {"not", "never", "n't", "no", "neither", "nor", "without"}
+_HYPOTHETICAL_MARKS = {"if", "unless", "whether", "until", "before", "lest"}
+
+# Phrases standing for the article's two parties.
+GROUP_WORDS = re.compile(
+    r"\b(?:both|the two|the pair of)\s+(?:countries|states|republics|governments|nations|sides|"
+    r"parties|entities|presidents|leaders|foreign ministers|ministries)\b|\bthe (?:two|both) countries\b|"
+    r"\beach other\b|\bone another\b|\bmutual(?:ly)?\b",
+    re.IGNORECASE,
+)
+
+
+def triggers(sent: Sentence, lemmas: Iterable[str], pos: Iterable[str] = ("VERB", "AUX")) -> list[Any]:
+    """Tokens of the sentence whose lemma (or lower form) is one of ``lemmas``."""
+    if sent.doc is None:
+        return []
+    wanted, tags = set(lemmas), set(pos)
+    return [t for t in sent.doc if (t.lemma_.lower() in wanted or t.lower_ in wanted) and t.pos_ in tags]
+
+
+def subtree_span(token: Any) -> Span:
+    sub = list(token.subtree)
+    return sub[0].idx, sub[-1].idx + len(sub[-1].text)
+
+
+def children_spans(token: Any, deps: Iterable[str]) -> list[Span]:
+    wanted = set(deps)
+    return [subtree_span(c) for c in token.children if c.dep_ in wanted]
+
+
+def _verb_head(token: Any) -> Any:
+    """The verb that owns the subject of ``token``: itself, or the verb it is conjoined to."""
+    t = token
+    while t.dep_ == "conj" and t.head is not t and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+        t = t.head
+    return t
+
+
+def subject_spans(token: Any) -> list[Span]:
+    t = _verb_head(token)
+    spans = children_spans(t, ("nsubj", "csubj"))
+    if not spans and t.dep_ in ("xcomp", "advcl", "acl", "relcl") and t.head is not t:
+        if t.dep_ == "relcl":
+            return [(t.head.idx, t.head.idx + len(t.head.text))]
+        return subject_spans(t.head)
+    return spans
+
+
+def passive_subject_spans(token: Any) -> list[Span]:
+    return children_spans(_verb_head(token), ("nsubjpass",))
+
+
+def agent_spans(token: Any) -> list[Span]:
+    """The ``by`` phrases of a passive verb (all of them: "by X on 1 May and by Y on 2 June")."""
+    spans = []
+    for child in token.children:
+        if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+            spans.append(subtree_span(child))
+        if child.dep_ == "conj" and child.pos_ in ("ADP",) and child.lower_ == "by":
+            spans.append(subtree_span(child))
+    return spans
+
+
+def object_spans(token: Any) -> list[Span]:
+    return children_spans(token, ("dobj", "obj", "attr", "oprd", "dative"))
+
+
+def prep_spans(token: Any, preps: Iterable[str]) -> list[Span]:
+    wanted = set(preps)
+    return [subtree_span(c) for c in token.children if c.dep_ in ("prep", "dative", "agent") and c.lower_ in wanted]
+
+
+def irrealis(token: Any, sent: Sentence) -> bool:
+    """True when the act of ``token`` is negated, intended, proposed or hypothetical."""
+    t, hops = token, 0
+    while True:
+        for child in t.children:
+            if child.dep_ == "neg" or (child.lower_ in _NEGATIONS and child.dep_ in ("advmod", "det", "preconj")):
+                return True
+            if child.dep_ == "aux" and child.lower_ in _MODALS:
+                return True
+            if child.dep_ == "aux" and child.tag_ == "TO" and t.dep_ not in ("advcl", "acl") and hops == 0:
+                # "to recognise" governed by something: decided by the head below
+                pass
+            if child.dep_ == "mark" and child.lower_ in _HYPOTHETICAL_MARKS:
+                return True
+        if hops > 0 and (t.lemma_.lower() in IRREALIS_HEADS or t.lower_ in IRREALIS_HEADS):
+            return True
+        if t.dep_ in ("ROOT",) or t.head is t or hops > 6:
+            break
+        # Only climb through links that carry mood down: complements, conjuncts, purposes.
+        if t.dep_ not in ("xcomp", "ccomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep", "relcl", "dobj", "nsubj"):
+            break
+        t, hops = t.head, hops + 1
+    return False
+
+
+def states_in(sent: Sentence, spans: Iterable[Span], kinds: tuple[str, ...] = ("state",), groups: bool = True) -> list[str]:
+    """Canonical names of the states (or organisations) mentioned inside ``spans``, in order.
+
+    Group phrases ("both countries", "the two republics") stand for the article's parties.
+    """
+    out: list[str] = []
+    for start, end in spans:
+        found: list[tuple[int, str]] = []
+        for m in sent.mentions_in(start, end):
+            if m.entity.kind in kinds:
+                found.append((m.start, m.entity.name))
+        if groups:
+            for g in GROUP_WORDS.finditer(sent.text, start, end):
+                if g.group(0).lower() not in ("each other", "one another", "mutual", "mutually"):
+                    found.extend((g.start(), p) for p in sent.ctx.parties)
+        for _, name in sorted(found):
+            if name not in out:
+                out.append(name)
+    return out
+
+
+def _token_dates(sent: Sentence) -> list[DatedMention]:
+    return [d for d in sent.dates if d.value and not d.attributive]
+
+
+def date_for(sent: Sentence, token: Any, exclude: Iterable[DatedMention] = ()) -> DatedMention | None:
+    """The date of the act of ``token``: the nearest date inside its clause, climbing the tree.
+
+    Attributive dates ("the 2008 war") never date an act. A date already claimed by another
+    act of the same sentence is passed over when another is available.
+    """
+    dates = [d for d in _token_dates(sent) if d not in set(exclude)]
+    if not dates:
+        return None
+    t, hops = token, 0
+    while True:
+        start, end = subtree_span(t)
+        inside = [d for d in dates if d.start >= start and d.end <= end]
+        if inside:
+            return min(inside, key=lambda d: _distance(d, token))
+        if t.head is t or hops > 8:
+            break
+        t, hops = t.head, hops + 1
+    return min(dates, key=lambda d: _distance(d, token))
+
+
+def _distance(d: DatedMention, token: Any) -> int:
+    pos = token.idx
+    # A date after the trigger is the usual place ("recognised X on 1 May"); before costs a little more.
+    return d.start - pos if d.start >= pos else (pos - d.end) + 5
+
+
+_NAME = re.compile(r"\b([A-Z][a-z'’\-]+(?:\s+(?:[A-Z][a-z'’\-]+|de|van|von|al|bin|ibn|da|dos|del|la|le)){1,3})\b")
+_NOT_PERSON_WORDS = {
+    "President", "Prime", "Minister", "Foreign", "Ambassador", "Parliament", "Council", "Republic",
+    "Federation", "Government", "Ministry", "Embassy", "Affairs", "State", "Duma", "Assembly", "General",
+    "Secretary", "King", "Queen", "Emir", "Sheikh", "Chairman", "Speaker", "Deputy", "Vice", "Chief",
+    "On", "In", "The", "After", "Before", "During", "Since", "His", "Her", "Its", "Their", "Letters",
+    "Credence", "Plenipotentiary", "Representative", "Mr", "Mrs", "Dr", "Medal", "Honour", "Order",
+    "Union", "Nations", "Treaty", "Agreement", "Office", "Mission", "Consulate", "Chancery",
+}  # fmt: skip
+
+
+def persons_in(sent: Sentence, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """Person names inside the span: spaCy PERSON entities, cleaned of titles and state names."""
+    end = len(sent.text) if end is None else end
+    found: list[tuple[int, int, str]] = []
+    if sent.doc is not None:
+        for ent in sent.doc.ents:
+            if ent.label_ == "PERSON" and ent.start_char >= start and ent.end_char <= end:
+                found.append((ent.start_char, ent.end_char, ent.text))
+    for m in _NAME.finditer(sent.text, start, end):
+        found.append((m.start(1), m.end(1), m.group(1)))
+    out: list[tuple[int, int, str]] = []
+    for s, e, text in sorted(found, key=lambda x: (x[0], -(x[1] - x[0]))):
+        cleaned = _clean_person(sent, s, e, text)
+        if cleaned is None:
+            continue
+        s2, e2, name = cleaned
+        if any(s2 < oe and e2 > os_ for os_, oe, _ in out):
+            continue
+        out.append((s2, e2, name))
+    return out
+
+
+def _clean_person(sent: Sentence, s: int, e: int, text: str) -> tuple[int, int, str] | None:
+    words = text.split()
+    # Drop leading titles and state words ("Abkhaz President Sergei Bagapsh" -> "Sergei Bagapsh").
+    while words and (words[0].rstrip("'s’") in _NOT_PERSON_WORDS or _is_state_word(sent, words[0])):
+        s += len(words[0]) + 1
+        words = words[1:]
+    while words and (words[-1] in _NOT_PERSON_WORDS or _is_state_word(sent, words[-1])):
+        words = words[:-1]
+    if not words:
+        return None
+    name = " ".join(words)
+    if name.endswith("'s") or name.endswith("’s"):
+        name = name[:-2]
+    if any(w in _NOT_PERSON_WORDS for w in words):
+        return None
+    if any(m.start <= s < m.end for m in sent.mentions):
+        return None
+    if any(ch.isdigit() for ch in name):
+        return None
+    return s, s + len(name), name
+
+
+def _is_state_word(sent: Sentence, word: str) -> bool:
+    w = word.rstrip("'s’").rstrip("'")
+    return sent.ctx.gazetteer.get(w) is not None or any(m.text == w for m in sent.mentions)
+
+
+def sentence_iter_tokens(sent: Sentence) -> Iterator[Any]:
+    yield from sent.doc or ()
+
+
+def new_event(sent: Sentence, type_: str, roles: dict[str, Any], date: DatedMention | str | None) -> Any:
+    """An Event stated by ``sent``; ``date`` is a resolved mention, a value, or None."""
+    from dyad.model import Event
+
+    value = date.value if isinstance(date, DatedMention) else date
+    return Event(type=type_, roles=roles, date=value, evidence=[sent.evidence()])
+
+
+def mood_words_before(sent: Sentence, token: Any, window: int = 60) -> str:
+    """The text just before a trigger, lower-cased, for cues the parse misses."""
+    return sent.text[max(0, token.idx - window) : token.idx].lower()
+
+
+def is_passive(token: Any) -> bool:
+    t = _verb_head(token)
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children) or any(
+        c.dep_ in ("nsubjpass", "auxpass") for c in token.children
+    )

@@ -1,0 +1,55 @@
+"""Condemnations: a state or organisation condemns an act of a state.
+
+"The Russian recognition was condemned by the EU, the US, NATO and PACE" gives one event per
+condemner, the target being the state whose act it was (the adjective or possessive in the
+condemned phrase); "Georgia condemned Russia's decision" likewise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dyad.extract.clauses import (
+    agent_spans,
+    date_for,
+    irrealis,
+    is_passive,
+    new_event,
+    object_spans,
+    passive_subject_spans,
+    prep_spans,
+    states_in,
+    subject_spans,
+    triggers,
+)
+from dyad.extract.context import Sentence
+from dyad.extract.registry import register
+from dyad.model import Event
+
+__all__ = ["condemnations"]
+
+_CONDEMN = {"condemn", "denounce", "criticise", "criticize", "deplore", "protest", "censure", "decry"}
+_ACTORS = ("state", "organization")
+
+
+@register("condemnation.v1")
+def condemnations(sent: Sentence) -> Iterator[Event]:
+    for t in triggers(sent, _CONDEMN):
+        if irrealis(t, sent):
+            continue
+        if is_passive(t):
+            actors = states_in(sent, agent_spans(t), _ACTORS)
+            targets = states_in(sent, passive_subject_spans(t), ("state",), groups=False)
+        else:
+            actors = states_in(sent, subject_spans(t), _ACTORS)
+            targets = states_in(sent, object_spans(t) + prep_spans(t, ("against", "over")), ("state",), groups=False)
+        targets = [x for x in targets if x not in actors]
+        if not actors:
+            continue
+        if not targets:
+            other = sent.ctx.other_party(*actors)
+            targets = [other] if other else []
+        date = date_for(sent, t)
+        for actor in actors:
+            for target in targets[:1]:
+                yield new_event(sent, "condemnation", {"actor": actor, "target": target}, date)

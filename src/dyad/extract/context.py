@@ -1,0 +1,150 @@
+"""What an extractor sees: a sentence (or table row) with its entities, dates and article context.
+
+The article context carries what a reader remembers while reading: the two parties the
+article is about, the last dates (so "On 20 September" and "two days later" resolve), the
+persons mentioned so far with their roles (so "Akhba" and "his successor" resolve), and the
+last treaty named (so "the treaty was ratified" knows which).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from dyad.entities import Gazetteer, Mention
+from dyad.extract.dates import DateMention
+from dyad.model import Block, Document, Evidence
+
+__all__ = ["ArticleContext", "Sentence", "DatedMention", "PersonRecord", "parties_from_title"]
+
+_TITLE_PAIR = re.compile(r"^(?P<a>.+?)\s*[–—‐-]\s*(?P<b>.+?)\s+relations$", re.IGNORECASE)
+_TITLE_SUBJECT = re.compile(
+    r"^(?:foreign relations of|international recognition of|list of diplomatic missions (?:of|in)|"
+    r"diplomatic missions (?:of|in))\s+(?:the\s+)?(?P<x>.+)$",
+    re.IGNORECASE,
+)
+
+
+def parties_from_title(title: str, infobox: dict[str, str], gazetteer: Gazetteer) -> tuple[list[str], str | None]:
+    """The article's parties ("X–Y relations", infobox Party1/Party2) and its single subject."""
+    parties: list[str] = []
+    for key in ("Party1", "Party2", "Country1", "Country2"):
+        ent = gazetteer.get(infobox.get(key, "")) if infobox.get(key) else None
+        if ent and ent.name not in parties:
+            parties.append(ent.name)
+    subject = None
+    if m := _TITLE_PAIR.match(title.strip()):
+        for part in (m.group("a"), m.group("b")):
+            ent = gazetteer.get(part) or _adjective_entity(part, gazetteer)
+            if ent and ent.name not in parties:
+                parties.append(ent.name)
+    elif m := _TITLE_SUBJECT.match(title.strip()):
+        ent = gazetteer.get(m.group("x"))
+        if ent:
+            subject = ent.name
+    if subject is None and len(parties) == 1:
+        subject = parties[0]
+    return parties[:2] if len(parties) > 2 else parties, subject
+
+
+def _adjective_entity(text: str, gazetteer: Gazetteer) -> Any:
+    mentions = gazetteer.find(text)
+    return mentions[0].entity if len(mentions) == 1 else None
+
+
+@dataclass(frozen=True)
+class DatedMention:
+    """A date expression in a sentence with its value resolved against the article context."""
+
+    start: int
+    end: int
+    value: str | None
+    mention: DateMention
+
+    @property
+    def attributive(self) -> bool:
+        return bool(getattr(self.mention, "attributive", False))
+
+
+@dataclass
+class PersonRecord:
+    full: str
+    surname: str
+    sender: str | None = None
+    receiver: str | None = None
+    role: str = ""  # "ambassador", "leader", ...
+
+
+@dataclass
+class ArticleContext:
+    doc: Document
+    gazetteer: Gazetteer
+    parties: list[str] = field(default_factory=list)
+    subject: str | None = None
+    persons: list[PersonRecord] = field(default_factory=list)
+    last_treaty: str | None = None
+    last_ambassador: PersonRecord | None = None
+    last_actor: str | None = None
+
+    def other_party(self, *names: str | None) -> str | None:
+        """The article party that is not among ``names`` (None unless exactly one)."""
+        rest = [p for p in self.parties if p not in names]
+        if len(rest) == 1:
+            return rest[0]
+        if not rest and self.subject and self.subject not in names:
+            return self.subject
+        return None
+
+    def remember_person(self, full: str, **facts: Any) -> PersonRecord:
+        surname = full.split()[-1] if full.split() else full
+        for rec in reversed(self.persons):
+            if rec.full == full or (len(full.split()) == 1 and rec.surname == surname):
+                for key, value in facts.items():
+                    if value:
+                        setattr(rec, key, value)
+                self.persons.remove(rec)
+                self.persons.append(rec)
+                return rec
+        rec = PersonRecord(full=full, surname=surname, **{k: v for k, v in facts.items() if v})
+        self.persons.append(rec)
+        return rec
+
+    def find_person(self, name: str, role: str = "") -> PersonRecord | None:
+        """The person a name refers to: the full name, else the latest person with that surname,
+        preferring one with the role asked for (two Kokoitys: the president and the envoy)."""
+        parts = name.split()
+        if not parts:
+            return None
+        if len(parts) > 1:
+            for rec in reversed(self.persons):
+                if rec.full == name:
+                    return rec
+            return None
+        same = [rec for rec in reversed(self.persons) if rec.surname == parts[-1]]
+        if role:
+            for rec in same:
+                if rec.role == role:
+                    return rec
+        return same[0] if same else None
+
+
+@dataclass
+class Sentence:
+    """One sentence of prose or one list item, ready for the extractors."""
+
+    ctx: ArticleContext
+    block: Block
+    text: str
+    offset: int  # where the sentence starts in block.text
+    mentions: list[Mention]
+    dates: list[DatedMention]
+    doc: Any = None  # the spaCy Doc, for candidate sentences
+    previous: str = ""  # the sentence before, in the same block
+
+    def evidence(self) -> Evidence:
+        start, end = self.block.source_span(self.offset, self.offset + len(self.text))
+        return Evidence(self.ctx.doc.doc_id, self.text, start, end, self.block.section, self.block.kind)
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if m.start >= start and m.end <= end]

@@ -1,0 +1,168 @@
+"""Diplomatic missions opened (or simply existing) and planned.
+
+"Russia's embassy to Abkhazia was opened in Sukhumi", "X opened an embassy in Y",
+"Abkhazia has an embassy in Moscow" (an existing mission: opened, date unknown), "Russia
+plans on opening a trade mission in Abkhazia", "a directive to set up an embassy in 2009"
+(planned). "X does not maintain an embassy" is nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from dyad.extract.clauses import (
+    date_for,
+    is_passive,
+    new_event,
+    object_spans,
+    passive_subject_spans,
+    states_in,
+    subject_spans,
+    subtree_span,
+    triggers,
+)
+from dyad.extract.context import Sentence
+from dyad.extract.registry import register
+from dyad.model import Event
+
+__all__ = ["missions", "mission_kind", "MISSION_NOUN"]
+
+MISSION_NOUN = re.compile(
+    r"\b(?:honorary\s+consulates?(?:[\s-]general)?|consulates?[\s-]general|general\s+consulates?|"
+    r"consulates?|embass(?:y|ies)|chancer(?:y|ies)|trade\s+(?:missions?|offices?|representations?)|"
+    r"commercial\s+(?:missions?|offices?)|representative\s+offices?|representations?|liaison\s+offices?|"
+    r"(?:diplomatic|permanent)\s+missions?|legations?|interests\s+sections?|economic\s+and\s+cultural\s+offices?|"
+    r"(?:cultural|economic|trade|representative)\s+(?:and\s+\w+\s+)?offices?|missions?)\b",
+    re.IGNORECASE,
+)
+_OPEN = {"open", "reopen", "re-open", "inaugurate", "establish", "set", "launch", "found", "create", "unveil", "upgrade"}
+_EXIST = {"have", "maintain", "operate", "run", "keep", "host"}
+_PLAN_CUES = re.compile(
+    r"\b(?:plans?|planned|planning|intends?|intended|intention|announced|decided|decision|agreed|expected|"
+    r"directive|decree|ordered|instructed|proposed|would|will|to be|is to|are to|hopes?|aims?|preparing|"
+    r"considering|promised|pledged)\b",
+    re.IGNORECASE,
+)
+_NEGATIVE = re.compile(
+    r"\b(?:not|no|never|neither|nor|refused|declined|rejected|denied|without|cannot|can't|doesn't|"
+    r"don't|didn't|won't|isn't|aren't|closed|close|closure)\b",
+    re.IGNORECASE,
+)
+
+
+def mission_kind(noun: str) -> str:
+    n = noun.lower().replace("-", " ")
+    if "honorary" in n:
+        return "honorary_consulate"
+    if "consulate" in n and "general" in n:
+        return "consulate_general"
+    if "consulate" in n:
+        return "consulate"
+    if "embass" in n:
+        return "embassy"
+    if "chancer" in n:
+        return "chancery"
+    if "trade" in n or "commercial" in n:
+        return "trade_mission"
+    if "representat" in n or "liaison" in n or "office" in n or "interests section" in n:
+        return "representative_office"
+    return "other"
+
+
+def _state_mentions(sent: Sentence, start: int, end: int) -> list[Any]:
+    return [m for m in sent.mentions if m.start >= start and m.end <= end and m.entity.kind == "state"]
+
+
+def _parse_phrase(sent: Sentence, noun: re.Match[str], clause: tuple[int, int]) -> dict[str, Any]:
+    """Owner, host and city around a mission noun: "Russia's embassy to Abkhazia in Sukhumi"."""
+    owner = host = city = None
+    before = [m for m in _state_mentions(sent, max(clause[0], noun.start() - 30), noun.start()) if m.form != "city"]
+    if before and re.fullmatch(r"(?:['’]s?)?\s+(?:\w+\s+){0,2}", sent.text[before[-1].end : noun.start()]):
+        owner = before[-1].entity.name
+    for m in _state_mentions(sent, noun.end(), clause[1]):
+        gap = sent.text[noun.end() : m.start].lower()
+        if len(gap) > 80:
+            break
+        if m.form == "city":
+            city = city or getattr(m, "city", None) or m.text
+            host = host or m.entity.name
+            continue
+        if owner is None and re.fullmatch(r"\s+of\s+(?:the\s+)?", gap):
+            owner = m.entity.name
+        elif host is None and re.search(r"\b(?:in|to|at|for)\s+(?:the\s+)?$", gap):
+            host = m.entity.name
+    return {"owner": owner, "host": host, "city": city, "kind": mission_kind(noun.group(0))}
+
+
+def _emit(sent: Sentence, t: Any, roles: dict[str, Any], event_type: str, dated: bool) -> Event | None:
+    owner, host = roles["owner"], roles["host"]
+    if owner and not host:
+        host = sent.ctx.other_party(owner)
+    if host and not owner:
+        owner = sent.ctx.other_party(host)
+    if not owner or not host or owner == host:
+        return None
+    out = {"owner": owner, "host": host, "kind": roles["kind"]}
+    if roles.get("city"):
+        out["city"] = roles["city"]
+    return new_event(sent, event_type, out, date_for(sent, t) if dated else None)
+
+
+def _negated(sent: Sentence, t: Any) -> bool:
+    start = max(0, t.idx - 40)
+    window = sent.text[start : t.idx + len(t.text)]
+    return bool(_NEGATIVE.search(window)) or any(c.dep_ == "neg" for c in t.children)
+
+
+@register("missions.v1")
+def missions(sent: Sentence) -> Iterator[Event]:
+    if sent.doc is None or not MISSION_NOUN.search(sent.text):
+        return
+    seen: set[tuple[str, str, str]] = set()
+    for t in triggers(sent, _OPEN | _EXIST):
+        lemma = t.lemma_.lower()
+        if lemma == "set" and not any(c.lower_ == "up" for c in t.children):
+            continue
+        clause = subtree_span(t)
+        phrase_spans = passive_subject_spans(t) if is_passive(t) else object_spans(t)
+        for ps, pe in phrase_spans:
+            noun = MISSION_NOUN.search(sent.text, ps, pe)
+            if noun is None:
+                continue
+            roles = _parse_phrase(sent, noun, (min(ps, clause[0]), max(pe, clause[1])))
+            if roles["owner"] is None and not is_passive(t):
+                subj = states_in(sent, subject_spans(t), groups=False)
+                if lemma == "host":
+                    roles["host"] = roles["host"] or (subj[0] if subj else None)
+                elif subj:
+                    roles["owner"] = subj[0]
+            if _negated(sent, t):
+                break
+            window = sent.text[max(0, clause[0] - 60) : t.idx]
+            planned = bool(_PLAN_CUES.search(window)) or _is_planned(t)
+            if lemma in _EXIST and not planned:
+                event = _emit(sent, t, roles, "mission_opened", dated=False)
+            elif planned:
+                event = _emit(sent, t, roles, "mission_planned", dated=True)
+            else:
+                event = _emit(sent, t, roles, "mission_opened", dated=True)
+            if event is not None:
+                key = (event.type, event.roles["owner"], event.roles["host"])
+                if key not in seen:
+                    seen.add(key)
+                    yield event
+            break
+
+
+def _is_planned(t: Any) -> bool:
+    """An opening governed by a plan, an order or a promise ("plans on opening", "will open")."""
+    if any(c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "'ll") for c in t.children):
+        return True
+    head, hops = t, 0
+    while head.dep_ in ("xcomp", "pcomp", "pobj", "prep", "acl", "advcl", "ccomp") and hops < 4:
+        head, hops = head.head, hops + 1
+        if head.lemma_.lower() in {"plan", "intend", "decide", "agree", "expect", "directive", "decree", "order", "announce", "promise", "pledge", "aim", "hope", "prepare", "consider", "propose", "want", "seek"}:
+            return True
+    return False

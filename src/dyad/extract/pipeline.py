@@ -1,0 +1,129 @@
+"""From a Document to events: sentences, entities, dates, parse, extractors, merge.
+
+Two passes. The first walks the blocks in order, splits sentences, finds entity and date
+mentions and resolves dates against what came before (dates need only text). Candidate
+sentences (a trigger word and something to anchor it) are then parsed in one ``nlp.pipe``
+batch. The second pass runs the registered extractors over sentences and table rows in
+document order, so the article context (persons, the last treaty) grows as a reader's would.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from dyad.config import Settings, get_settings
+from dyad.entities import load_gazetteer
+from dyad.extract.context import ArticleContext, DatedMention, Sentence, parties_from_title
+from dyad.extract.dates import DateContext, find_dates
+from dyad.extract.merge import merge_events
+from dyad.extract.nlp import load_nlp, split_sentences
+from dyad.extract.registry import registered
+from dyad.model import Block, Document, Event
+
+__all__ = ["extract_document", "TableRow", "CANDIDATE"]
+
+CANDIDATE = re.compile(
+    r"recogni[sz]|relations|sever|broke|break|cut\b|treat|agreement|accord|pact|memorand|protocol|"
+    r"convention|declaration|sign|ratif|ambassador|envoy|credential|credence|appoint|recall|dismiss|"
+    r"embass|consul|mission|office|chancer|represent|open|inaugurat|condemn|denounc|criticis|criticiz|"
+    r"protest|member|join|admit|accession|withdr|revok|retract|rescind|suspend|succe|mutual",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class TableRow:
+    """A table row with the header it belongs to and the article context."""
+
+    ctx: ArticleContext
+    block: Block
+    header: tuple[str, ...]
+    cells: tuple[str, ...]
+    dates: list[list[DatedMention]] = field(default_factory=list)  # per cell
+    caption: tuple[str, ...] = ()
+
+
+def _resolve_dates(text: str, dctx: DateContext) -> list[DatedMention]:
+    mentions = find_dates(text)
+    out = []
+    for i, m in enumerate(mentions):
+        value = dctx.resolve(m, mentions[i + 1 :])
+        dctx.observe(m, value)
+        out.append(DatedMention(m.start, m.end, value, m))
+    return out
+
+
+def _items(doc: Document, ctx: ArticleContext) -> Iterator[Sentence | TableRow]:
+    gaz = ctx.gazetteer
+    dctx = DateContext()
+    header: tuple[str, ...] = ()
+    section: tuple[str, ...] = ()
+    for block in doc.blocks:
+        if block.section != section:
+            section = block.section
+            if hasattr(dctx, "reset_section"):
+                dctx.reset_section()
+        if block.kind == "table_header":
+            header = block.cells
+            continue
+        if block.kind == "table_row":
+            cell_dates = [[DatedMention(m.start, m.end, m.value, m) for m in find_dates(c)] for c in block.cells]
+            yield TableRow(ctx, block, header, block.cells, cell_dates, block.section)
+            continue
+        header = ()
+        previous = ""
+        for start, end in split_sentences(block.text):
+            text = block.text[start:end]
+            yield Sentence(ctx, block, text, start, gaz.find(text), _resolve_dates(text, dctx), None, previous)
+            previous = text
+
+
+def extract_document(doc: Document, settings: Settings | None = None) -> list[Event]:
+    """Every event the document states, each with its evidence, merged within the document."""
+    settings = settings or get_settings()
+    gaz = load_gazetteer()
+    parties, subject = parties_from_title(doc.title, doc.infobox, gaz)
+    ctx = ArticleContext(doc=doc, gazetteer=gaz, parties=parties, subject=subject)
+    items = list(_items(doc, ctx))
+    _parse_candidates([i for i in items if isinstance(i, Sentence)], settings)
+    extractors = registered(settings.extractors)
+    sentence_x = [x for x in extractors if x.applies_to == "sentence"]
+    row_x = [x for x in extractors if x.applies_to == "row"]
+    events: list[Event] = []
+    for item in items:
+        chosen = sentence_x if isinstance(item, Sentence) else row_x
+        for extractor in chosen:
+            for event in extractor.func(item):
+                event.extractor = event.extractor or extractor.name
+                events.append(event)
+        if isinstance(item, Sentence):
+            _remember_people(item)
+    return merge_events(events)
+
+
+def _parse_candidates(sentences: Iterable[Sentence], settings: Settings) -> None:
+    todo = [s for s in sentences if CANDIDATE.search(s.text) and (s.mentions or s.dates or s.ctx.parties)]
+    if not todo:
+        return
+    nlp = load_nlp(settings.spacy_model)
+    for sent, parsed in zip(todo, nlp.pipe((s.text for s in todo), batch_size=settings.batch_size), strict=True):
+        sent.doc = parsed
+
+
+_TITLED = re.compile(
+    r"\b(?P<title>President|Prime Minister|Foreign Minister|Minister of Foreign Affairs|King|Emir|Chancellor|"
+    r"Premier|Vice President|Speaker)\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+)
+
+
+def _remember_people(sent: Sentence) -> None:
+    """Record heads of state and ministers by name, so a bare surname later is not taken for an envoy."""
+    for m in _TITLED.finditer(sent.text):
+        name = m.group("name")
+        if sent.ctx.gazetteer.get(name.split()[0]) is not None:
+            continue
+        rec = sent.ctx.find_person(name) if len(name.split()) == 1 else None
+        if rec is None:
+            sent.ctx.remember_person(name, role="leader")

@@ -1,0 +1,150 @@
+"""Table rows: treaties with signature and ratification columns, recognitions, relations.
+
+The header says what each column holds ("Signed", "Ratified by X", "Treaty", "Date of
+recognition", "Diplomatic relations established", "State", "Notes"), whatever the column
+order. Columns are positional: where a flag or date template was dropped, the header and the
+rows keep an empty cell, and an empty header cell continues the column before it. When the
+state cell is empty (its flag template dropped) the state is taken from the notes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from dyad.extract.pipeline import TableRow
+from dyad.extract.registry import register
+from dyad.model import Event, Evidence
+
+__all__ = ["table_rows", "column_roles"]
+
+_ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("withdrawn", re.compile(r"withdr|revok|derecogni|suspend|retract|ended", re.I)),
+    ("ratified", re.compile(r"ratif", re.I)),
+    ("recognition", re.compile(r"recogni", re.I)),
+    ("relations", re.compile(r"relations|established|establishment", re.I)),
+    ("signed", re.compile(r"^(?:date\s+)?sign|signed|signing|signature|concluded", re.I)),
+    ("title", re.compile(r"treaty|agreement|title|name of|document|accord|^name$|convention|memorand", re.I)),
+    ("state", re.compile(r"^(?:state|country|nation|sovereign state|recogni[sz]ing state|member|party|entity)s?$", re.I)),
+    ("notes", re.compile(r"note|remark|comment|detail|description|source|reference", re.I)),
+    ("date", re.compile(r"^date$|^year$|^when$", re.I)),
+    ("place", re.compile(r"place|city|location|venue", re.I)),
+]
+
+
+def column_roles(header: tuple[str, ...]) -> list[str]:
+    """What each column holds; an empty header cell continues the column before it."""
+    roles: list[str] = []
+    for cell in header:
+        name = cell.strip().rstrip(":").strip()
+        if not name:
+            roles.append(roles[-1] + "+" if roles and not roles[-1].endswith("+") else (roles[-1] if roles else ""))
+            continue
+        for role, pattern in _ROLE_PATTERNS:
+            if pattern.search(name):
+                roles.append(role)
+                break
+        else:
+            roles.append("other")
+    return roles
+
+
+def _evidence(row: TableRow) -> Evidence:
+    b = row.block
+    return Evidence(row.ctx.doc.doc_id, b.text, b.start, b.end, b.section, b.kind)
+
+
+def _date(row: TableRow, indexes: list[int]) -> str | None:
+    for i in indexes:
+        if i < len(row.dates):
+            for d in row.dates[i]:
+                if d.value:
+                    return str(d.value)
+    return None
+
+
+def _cols(roles: list[str], role: str) -> list[int]:
+    """Columns of a role, the main column first, then its continuation columns."""
+    return [i for i, r in enumerate(roles) if r.rstrip("+") == role]
+
+
+def _states(row: TableRow, indexes: list[int]) -> list[str]:
+    out: list[str] = []
+    for i in indexes:
+        if i < len(row.cells):
+            for m in row.ctx.gazetteer.find(row.cells[i]):
+                if m.entity.kind == "state" and m.entity.name not in out:
+                    out.append(m.entity.name)
+    return out
+
+
+def _event(row: TableRow, type_: str, roles: dict[str, Any], date: str | None) -> Event:
+    return Event(type=type_, roles=roles, date=date, evidence=[_evidence(row)], extractor="table.v1")
+
+
+def _header_state(row: TableRow, index: int) -> str | None:
+    if index < len(row.header):
+        for m in row.ctx.gazetteer.find(row.header[index]):
+            if m.entity.kind == "state":
+                return str(m.entity.name)
+    return None
+
+
+@register("table.v1", applies_to="row")
+def table_rows(row: TableRow) -> Iterator[Event]:
+    if not row.header or not any(c.strip() for c in row.cells):
+        return
+    roles = column_roles(row.header)
+    roles += ["other"] * (len(row.cells) - len(roles))
+    title_cols = _cols(roles, "title")
+    if title_cols and (_cols(roles, "signed") or _cols(roles, "ratified")):
+        yield from _treaty_row(row, roles, title_cols)
+        return
+    if _cols(roles, "recognition") or _cols(roles, "relations") or _cols(roles, "withdrawn"):
+        yield from _state_row(row, roles)
+
+
+def _treaty_row(row: TableRow, roles: list[str], title_cols: list[int]) -> Iterator[Event]:
+    title = next((row.cells[i].strip() for i in title_cols if i < len(row.cells) and row.cells[i].strip()), "")
+    if not title:
+        return
+    parties = _states(row, _cols(roles, "state")) or list(row.ctx.parties)
+    signed = _date(row, _cols(roles, "signed"))
+    if signed and len(parties) >= 2:
+        yield _event(row, "treaty_signed", {"parties": parties, "title": title}, signed)
+    for i, role in enumerate(roles):
+        if role != "ratified":
+            continue
+        span = [i] + [j for j in range(i + 1, len(roles)) if roles[j] == "ratified+"]
+        date = _date(row, span)
+        actor = _header_state(row, i)
+        if date and actor:
+            yield _event(row, "treaty_ratified", {"actor": actor, "title": title}, date)
+
+
+def _state_row(row: TableRow, roles: list[str]) -> Iterator[Event]:
+    ctx = row.ctx
+    state_cols = _cols(roles, "state")
+    states = _states(row, state_cols) or _states(row, _cols(roles, "notes"))
+    if not states:
+        others = [i for i, r in enumerate(roles) if r.rstrip("+") in ("other", "")]
+        states = _states(row, others)
+    subject = ctx.subject or (ctx.parties[0] if len(ctx.parties) == 1 else None)
+    for state in states[:1]:
+        target = subject if subject and subject != state else ctx.other_party(state)
+        if not target or target == state:
+            continue
+        recognised = _date(row, _cols(roles, "recognition"))
+        if _cols(roles, "recognition") and (recognised or _cell_says_yes(row, _cols(roles, "recognition"))):
+            yield _event(row, "recognition", {"actor": state, "target": target}, recognised)
+        withdrawn = _date(row, _cols(roles, "withdrawn"))
+        if withdrawn:
+            yield _event(row, "recognition_withdrawn", {"actor": state, "target": target}, withdrawn)
+        established = _date(row, _cols(roles, "relations"))
+        if established:
+            yield _event(row, "relations_established", {"parties": [state, target]}, established)
+
+
+def _cell_says_yes(row: TableRow, indexes: list[int]) -> bool:
+    return any(i < len(row.cells) and row.cells[i].strip().lower() in ("yes", "recognised", "recognized") for i in indexes)

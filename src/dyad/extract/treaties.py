@@ -1,0 +1,132 @@
+"""Treaties signed and ratified, stated in prose (tables are read by ``tables``).
+
+"X and Y signed a treaty of friendship and cooperation in Z", "The leaders of X and Y signed
+a mutual defence pact", "The agreement was signed on ... by X and Y"; "The treaty was
+ratified by X's parliament on 27 December and by Y's on 15 February 2006": one ratification
+per ratifying state, each with its own date. "The treaty" alone means the last treaty named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from dyad.extract.clauses import (
+    agent_spans,
+    date_for,
+    irrealis,
+    is_passive,
+    new_event,
+    object_spans,
+    passive_subject_spans,
+    prep_spans,
+    states_in,
+    subject_spans,
+    subtree_span,
+    triggers,
+)
+from dyad.extract.context import DatedMention, Sentence
+from dyad.extract.registry import register
+from dyad.model import Event
+
+__all__ = ["signed", "ratified", "clean_title", "TREATY_WORDS"]
+
+TREATY_WORDS = re.compile(
+    r"\b(?:treat(?:y|ies)|agreements?|accords?|pacts?|memorand(?:um|a)|protocols?|conventions?|"
+    r"declarations?|charters?|deals?|communiqu[eé]s?|MoU|arrangements?)\b",
+    re.IGNORECASE,
+)
+_SIGN = {"sign", "conclude", "ink", "initial"}
+_RATIFY = {"ratify", "approve", "endorse"}
+_CUT = re.compile(
+    r"\s+(?:in|at)\s+(?=[A-Z])|\s*,|\s+on\s+(?:\d|the\s+\d|[A-Z][a-z]+\s+\d)|\s+during\b|\s+which\b|"
+    r"\s+that\b|\s+stating\b|\s+between\b|\s+with\b|\s+by\b|\s*;|\s+\(|\s+as\s+part\b|\s+when\b|"
+    r"\s+after\b|\s+before\b|\s+following\b|\s+in\s+(?:\d|early|late|mid|the\s+presence)|\s+while\b",
+)
+_LEAD = re.compile(r"^(?:a|an|the|another|two|three|several|a\s+new|new|its|their|his|her)\s+", re.IGNORECASE)
+
+
+def clean_title(phrase: str) -> str:
+    """The title of a treaty from the noun phrase naming it: no article, place, date or clause."""
+    phrase = " ".join(phrase.split())
+    if m := _CUT.search(phrase):
+        phrase = phrase[: m.start()]
+    while (m := _LEAD.match(phrase)) is not None:
+        phrase = phrase[m.end() :]
+    return phrase.strip(" .,;:\"'“”")
+
+
+def _title(sent: Sentence, spans: list[tuple[int, int]]) -> str | None:
+    for start, end in spans:
+        phrase = sent.text[start:end]
+        m = TREATY_WORDS.search(phrase)
+        if not m:
+            continue
+        title = clean_title(phrase)
+        generic = TREATY_WORDS.fullmatch(title.strip()) is not None
+        if generic and sent.ctx.last_treaty and re.match(r"(?i)the\b", phrase.strip()):
+            return sent.ctx.last_treaty
+        return title or None
+    return None
+
+
+@register("treaty_signed.v1")
+def signed(sent: Sentence) -> Iterator[Event]:
+    for t in triggers(sent, _SIGN):
+        if irrealis(t, sent):
+            continue
+        passive = is_passive(t)
+        title = _title(sent, passive_subject_spans(t) if passive else object_spans(t))
+        if title is None:
+            continue
+        if passive:
+            parties = states_in(sent, agent_spans(t) + prep_spans(t, ("between", "with")))
+        else:
+            parties = states_in(sent, subject_spans(t) + prep_spans(t, ("with", "between")))
+        if len(parties) < 2:
+            for p in sent.ctx.parties:
+                if p not in parties and len(parties) < 2:
+                    parties.append(p)
+        if len(parties) < 2:
+            continue
+        sent.ctx.last_treaty = title
+        yield new_event(sent, "treaty_signed", {"parties": parties, "title": title}, date_for(sent, t))
+
+
+def _segments(sent: Sentence, t: Any) -> list[tuple[int, int]]:
+    """Split "ratified by X on D1 and by Y on D2" into one span per ratifying party."""
+    start = t.idx + len(t.text)
+    end = subtree_span(t)[1]
+    cuts = [m.start() for m in re.finditer(r"\s(?:and|,)\s+by\b|;\s*by\b", sent.text[start:end])]
+    bounds = [start, *(start + c for c in cuts), end]
+    return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+
+
+@register("treaty_ratified.v1")
+def ratified(sent: Sentence) -> Iterator[Event]:
+    for t in triggers(sent, _RATIFY):
+        if irrealis(t, sent):
+            continue
+        passive = is_passive(t)
+        title = _title(sent, passive_subject_spans(t) if passive else object_spans(t))
+        if title is None:
+            continue
+        sent.ctx.last_treaty = sent.ctx.last_treaty or title
+        default = date_for(sent, t)
+        if passive:
+            found = False
+            for seg in _segments(sent, t):
+                actors = states_in(sent, [seg], groups=True)
+                dates = [d for d in sent.dates if d.value and seg[0] <= d.start < seg[1] and not d.attributive]
+                date: DatedMention | None = dates[0] if dates else default
+                for actor in actors:
+                    found = True
+                    yield new_event(sent, "treaty_ratified", {"actor": actor, "title": title}, date)
+            if found:
+                continue
+            actors = states_in(sent, agent_spans(t))
+        else:
+            actors = states_in(sent, subject_spans(t))
+        for actor in actors:
+            yield new_event(sent, "treaty_ratified", {"actor": actor, "title": title}, default)
