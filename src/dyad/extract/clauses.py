@@ -39,7 +39,7 @@ Span = tuple[int, int]
 
 # Heads that make what they govern an intention, a wish, a proposal or a question, not a fact.
 IRREALIS_HEADS = {
-    "announce", "plan", "intend", "consider", "call", "urge", "ask", "expect", "promise", "threaten",
+    "plan", "intend", "consider", "call", "urge", "ask", "expect", "promise", "threaten",
     "refuse", "decline", "hope", "want", "seek", "pledge", "propose", "demand", "vow", "prepare",
     "aim", "request", "appeal", "wish", "suggest", "recommend", "discuss", "debate", "fail", "insist",
     "push", "lobby", "press", "encourage", "invite", "motion", "reject", "oppose", "deny", "rule",
@@ -82,7 +82,7 @@ def children_spans(token: Any, deps: Iterable[str]) -> list[Span]:
 def _verb_head(token: Any) -> Any:
     """The verb that owns the subject of ``token``: itself, or the verb it is conjoined to."""
     t = token
-    while t.dep_ == "conj" and t.head is not t and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+    while t.dep_ == "conj" and t.head.i != t.i and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
         t = t.head
     return t
 
@@ -90,7 +90,7 @@ def _verb_head(token: Any) -> Any:
 def subject_spans(token: Any) -> list[Span]:
     t = _verb_head(token)
     spans = children_spans(t, ("nsubj", "csubj"))
-    if not spans and t.dep_ in ("xcomp", "advcl", "acl", "relcl") and t.head is not t:
+    if not spans and t.dep_ in ("xcomp", "advcl", "acl", "relcl") and t.head.i != t.i:
         if t.dep_ == "relcl":
             return [(t.head.idx, t.head.idx + len(t.head.text))]
         return subject_spans(t.head)
@@ -122,26 +122,31 @@ def prep_spans(token: Any, preps: Iterable[str]) -> list[Span]:
 
 
 def irrealis(token: Any, sent: Sentence) -> bool:
-    """True when the act of ``token`` is negated, intended, proposed or hypothetical."""
-    t, hops = token, 0
+    """True when the act of ``token`` is negated, intended, proposed or hypothetical.
+
+    Negation and modals count on the verb itself, and on a verb it complements ("did not decide
+    to recognise", "would like to open"); an irrealis head ("called on X to recognise", "plans to
+    open") counts however the act hangs below it; reported speech ("said that X had") does not
+    inherit the mood of the verb of saying.
+    """
+    t, hops, via = token, 0, ""
     while True:
+        own = hops == 0 or via in ("xcomp", "conj")
         for child in t.children:
-            if child.dep_ == "neg" or (child.lower_ in _NEGATIONS and child.dep_ in ("advmod", "det", "preconj")):
+            if own and (child.dep_ == "neg" or (child.lower_ in _NEGATIONS and child.dep_ in ("advmod", "preconj"))):
                 return True
-            if child.dep_ == "aux" and child.lower_ in _MODALS:
+            if own and child.dep_ == "aux" and child.lower_ in _MODALS:
                 return True
-            if child.dep_ == "aux" and child.tag_ == "TO" and t.dep_ not in ("advcl", "acl") and hops == 0:
-                # "to recognise" governed by something: decided by the head below
-                pass
-            if child.dep_ == "mark" and child.lower_ in _HYPOTHETICAL_MARKS:
+            if (own or via == "advcl") and child.dep_ == "mark" and child.lower_ in _HYPOTHETICAL_MARKS:
                 return True
         if hops > 0 and (t.lemma_.lower() in IRREALIS_HEADS or t.lower_ in IRREALIS_HEADS):
             return True
-        if t.dep_ in ("ROOT",) or t.head is t or hops > 6:
+        if t.head.i == t.i or hops > 6:
             break
         # Only climb through links that carry mood down: complements, conjuncts, purposes.
-        if t.dep_ not in ("xcomp", "ccomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep", "relcl", "dobj", "nsubj"):
+        if t.dep_ not in ("xcomp", "ccomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep", "relcl", "dobj"):
             break
+        via = t.dep_ if t.dep_ in ("xcomp", "conj", "advcl") else "other"
         t, hops = t.head, hops + 1
     return False
 
@@ -171,25 +176,45 @@ def _token_dates(sent: Sentence) -> list[DatedMention]:
     return [d for d in sent.dates if d.value and not d.attributive]
 
 
+def _other_clauses(token: Any, top: Any) -> list[Span]:
+    """Subtrees of clauses under ``top`` that do not contain ``token`` (a relative clause, a
+    second conjoined act): their dates belong to their own verbs."""
+    ancestors = {a.i for a in token.ancestors} | {token.i}
+    spans = []
+    for x in top.subtree:
+        if x.i in ancestors or x.pos_ not in ("VERB", "AUX"):
+            continue
+        if x.dep_ in ("relcl", "advcl", "ccomp", "conj", "parataxis") and not any(a.i == x.i for a in token.ancestors):
+            if any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children) or x.dep_ == "relcl":
+                spans.append(subtree_span(x))
+    return spans
+
+
 def date_for(sent: Sentence, token: Any, exclude: Iterable[DatedMention] = ()) -> DatedMention | None:
     """The date of the act of ``token``: the nearest date inside its clause, climbing the tree.
 
-    Attributive dates ("the 2008 war") never date an act. A date already claimed by another
-    act of the same sentence is passed over when another is available.
+    Attributive dates ("the 2008 war") never date an act, and neither do dates inside another
+    clause with a subject of its own ("..., who presented his credentials on 16 December").
+    A date already claimed by another act of the sentence is passed over.
     """
-    dates = [d for d in _token_dates(sent) if d not in set(exclude)]
+    excluded = list(exclude)
+    dates = [d for d in _token_dates(sent) if d not in excluded]
     if not dates:
         return None
     t, hops = token, 0
     while True:
         start, end = subtree_span(t)
-        inside = [d for d in dates if d.start >= start and d.end <= end]
+        blocked = _other_clauses(token, t)
+        inside = [
+            d for d in dates
+            if d.start >= start and d.end <= end and not any(s <= d.start and d.end <= e for s, e in blocked)
+        ]  # fmt: skip
         if inside:
             return min(inside, key=lambda d: _distance(d, token))
-        if t.head is t or hops > 8:
+        if t.head.i == t.i or hops > 8:
             break
         t, hops = t.head, hops + 1
-    return min(dates, key=lambda d: _distance(d, token))
+    return None
 
 
 def _distance(d: DatedMention, token: Any) -> int:
@@ -215,7 +240,7 @@ def persons_in(sent: Sentence, start: int = 0, end: int | None = None) -> list[t
     found: list[tuple[int, int, str]] = []
     if sent.doc is not None:
         for ent in sent.doc.ents:
-            if ent.label_ == "PERSON" and ent.start_char >= start and ent.end_char <= end:
+            if ent.label_ == "PERSON" and ent.start_char < end and ent.end_char > start:
                 found.append((ent.start_char, ent.end_char, ent.text))
     for m in _NAME.finditer(sent.text, start, end):
         found.append((m.start(1), m.end(1), m.group(1)))

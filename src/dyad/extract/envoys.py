@@ -149,6 +149,8 @@ def _act(sent: Sentence, t: Any, kind: str, claimed: list[DatedMention]) -> Iter
     spans = passive_subject_spans(t) if passive else object_spans(t)
     exclude = _leaders(sent, t)
     name = _person(sent, spans, exclude)
+    if name is None:  # "appointing the first Russian Ambassador to Abkhazia, Semyon Grigoriyev"
+        name = _person(sent, [(t.idx + len(t.text), subtree_span(t)[1])], exclude)
     successor = any(_SUCCESSOR.search(sent.text[s:e]) for s, e in subtree_span_list(t))
     if name is None:
         return
@@ -223,7 +225,7 @@ def _each_date(sent: Sentence, t: Any, claimed: list[DatedMention], roles: dict[
     for other in sent.dates:
         if other is date or other in claimed or not other.value or other.attributive or other.start < t.idx:
             continue
-        between = [x for x in sent.doc if date.end <= x.idx < other.start and x.pos_ == "VERB"] if date.end < other.start else [x for x in sent.doc if t.idx < x.idx < other.start and x.pos_ == "VERB" and x is not t]
+        between = [x for x in sent.doc if date.end <= x.idx < other.start and x.pos_ == "VERB" and x.i != t.i] if date.end < other.start else [x for x in sent.doc if t.idx < x.idx < other.start and x.pos_ == "VERB" and x.i != t.i]
         if between or not re.search(r"\band\b", sent.text[min(date.end, t.idx) : other.start]):
             continue
         claimed.append(other)

@@ -40,7 +40,7 @@ def memberships(sent: Sentence) -> Iterator[Event]:
     for t in triggers(sent, _MEMBER, pos=("NOUN",)):
         verb = t.head
         hops = 0
-        while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb and hops < 3:
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and hops < 3:
             verb, hops = verb.head, hops + 1
         if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in ("be", "become", "remain"):
             continue

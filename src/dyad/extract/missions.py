@@ -127,7 +127,8 @@ def missions(sent: Sentence) -> Iterator[Event]:
             continue
         clause = subtree_span(t)
         phrase_spans = passive_subject_spans(t) if is_passive(t) else object_spans(t)
-        for ps, pe in phrase_spans:
+        # The parse may hang the mission phrase elsewhere in the clause: look there last.
+        for ps, pe in [*phrase_spans, clause] if (is_passive(t) or not phrase_spans) else phrase_spans:
             noun = MISSION_NOUN.search(sent.text, ps, pe)
             if noun is None:
                 continue
