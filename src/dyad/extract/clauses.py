@@ -23,6 +23,7 @@ __all__ = [
     "date_for",
     "irrealis",
     "object_spans",
+    "other_clauses",
     "persons_in",
     "states_in",
     "subject_spans",
@@ -89,6 +90,9 @@ def _verb_head(token: Any) -> Any:
 
 def subject_spans(token: Any) -> list[Span]:
     t = _verb_head(token)
+    if t.dep_ == "relcl" and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("which", "who", "that") for c in t.children):
+        # "Morocco, which had opened an embassy": the relative pronoun stands for its head.
+        return [(t.head.idx, t.head.idx + len(t.head.text))]
     spans = children_spans(t, ("nsubj", "csubj"))
     if not spans and t.dep_ in ("xcomp", "advcl", "acl", "relcl") and t.head.i != t.i:
         if t.dep_ == "relcl":
@@ -166,17 +170,25 @@ def states_in(sent: Sentence, spans: Iterable[Span], kinds: tuple[str, ...] = ("
             for g in GROUP_WORDS.finditer(sent.text, start, end):
                 if g.group(0).lower() not in ("each other", "one another", "mutual", "mutually"):
                     found.extend((g.start(), p) for p in sent.ctx.parties)
+        if not found and groups and _PRONOUN_SUBJECT.match(sent.text[start:end]) and sent.ctx.last_subject:
+            # "Somalia reacted the next day. Its cabinet condemned ...": the state named last.
+            found.append((start, sent.ctx.last_subject))
         for _, name in sorted(found):
             if name not in out:
                 out.append(name)
     return out
 
 
+_PRONOUN_SUBJECT = re.compile(
+    r"\s*(?:it|its|it's|the country|the country's|the state|the government|the republic)\b", re.IGNORECASE
+)
+
+
 def _token_dates(sent: Sentence) -> list[DatedMention]:
     return [d for d in sent.dates if d.value and not d.attributive]
 
 
-def _other_clauses(token: Any, top: Any) -> list[Span]:
+def other_clauses(token: Any, top: Any) -> list[Span]:
     """Subtrees of clauses under ``top`` that do not contain ``token`` (a relative clause, a
     second conjoined act): their dates belong to their own verbs."""
     ancestors = {a.i for a in token.ancestors} | {token.i}
@@ -204,7 +216,7 @@ def date_for(sent: Sentence, token: Any, exclude: Iterable[DatedMention] = ()) -
     t, hops = token, 0
     while True:
         start, end = subtree_span(t)
-        blocked = _other_clauses(token, t)
+        blocked = other_clauses(token, t)
         inside = [
             d for d in dates
             if d.start >= start and d.end <= end and not any(s <= d.start and d.end <= e for s, e in blocked)

@@ -48,8 +48,21 @@ def condemnations(sent: Sentence) -> Iterator[Event]:
             continue
         if not targets:
             other = sent.ctx.other_party(*actors)
-            targets = [other] if other else []
+            last = sent.ctx.last_actor if sent.ctx.last_actor not in actors and _act_noun(t) else None
+            targets = [other] if other else [last] if last else []
         date = date_for(sent, t)
         for actor in actors:
             for target in targets[:1]:
                 yield new_event(sent, "condemnation", {"actor": actor, "target": target}, date)
+
+
+_ACT_NOUNS = {
+    "opening", "recognition", "decision", "move", "step", "agreement", "deal", "signing", "visit",
+    "appointment", "declaration", "treaty", "memorandum", "announcement", "establishment", "act",
+}  # fmt: skip
+
+
+def _act_noun(t: object) -> bool:
+    """The condemned thing is an act ("the opening", "the decision") whose author the article just named."""
+    heads = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]  # type: ignore[attr-defined]
+    return any(h.lemma_.lower() in _ACT_NOUNS for h in heads)

@@ -85,7 +85,8 @@ class ArticleContext:
     persons: list[PersonRecord] = field(default_factory=list)
     last_treaty: str | None = None
     last_ambassador: PersonRecord | None = None
-    last_actor: str | None = None
+    last_actor: str | None = None  # the acting state of the last event read
+    last_subject: str | None = None  # the first state named in the last sentence that named one
 
     def other_party(self, *names: str | None) -> str | None:
         """The article party that is not among ``names`` (None unless exactly one)."""

@@ -40,7 +40,7 @@ _ENVOY = re.compile(
     re.IGNORECASE,
 )
 _CREDENTIALS = re.compile(r"\bcredentials?\b|\bletters? of credence\b|\bcredence\b", re.IGNORECASE)
-_APPOINT = {"appoint", "name", "designate", "accredit", "nominate"}
+_APPOINT = {"appoint", "name", "designate"}
 _PRESENT = {"present", "hand", "submit", "deliver", "give"}
 _ACCEPT = {"accept", "receive"}
 _DISMISS = {"dismiss", "recall", "remove", "relieve", "expel", "withdraw", "terminate", "end", "sack", "fire"}
@@ -86,7 +86,12 @@ def _person(sent: Sentence, spans: list[tuple[int, int]], exclude: set[str]) -> 
             rec = sent.ctx.find_person(w, role="ambassador") or sent.ctx.find_person(w)
             if rec and rec.full not in exclude:
                 return rec.full
-        if len(words) == 1 and sent.ctx.gazetteer.get(words[0]) is None and words[0] not in exclude:
+        if (
+            len(words) == 1
+            and words[0] not in exclude
+            and sent.ctx.gazetteer.get(words[0]) is None
+            and not any(m.text == words[0] for m in sent.mentions)
+        ):
             return words[0]
     return None
 

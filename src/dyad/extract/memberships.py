@@ -8,6 +8,7 @@ being refused membership is not membership.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from dyad.extract.clauses import (
     date_for,
@@ -28,7 +29,7 @@ from dyad.model import Event
 
 __all__ = ["memberships"]
 
-_JOIN = {"join", "accede", "enter"}
+_JOIN = {"join", "rejoin", "re-join", "accede", "enter"}
 _ADMIT = {"admit"}
 _MEMBER = {"member", "members", "membership"}
 
@@ -61,7 +62,12 @@ def memberships(sent: Sentence) -> Iterator[Event]:
         yield from _emit(sent, t, members, orgs)
 
 
-def _emit(sent: Sentence, t: object, members: list[str], orgs: list[str]) -> Iterator[Event]:
+def _emit(sent: Sentence, t: Any, members: list[str], orgs: list[str]) -> Iterator[Event]:
+    if not orgs:
+        # "France joined NATO in 1949, and West Germany joined in May 1955": the organisation
+        # named earlier in the sentence.
+        earlier = [m.entity.name for m in sent.mentions if m.entity.kind == "organization" and m.end <= t.idx]
+        orgs = earlier[-1:]
     if not orgs:
         return
     date = date_for(sent, t)

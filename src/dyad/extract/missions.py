@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dyad.extract.clauses import (
+    other_clauses,
     date_for,
     is_passive,
     new_event,
@@ -66,7 +67,7 @@ def mission_kind(noun: str) -> str:
         return "chancery"
     if "trade" in n or "commercial" in n:
         return "trade_mission"
-    if "representat" in n or "liaison" in n or "office" in n or "interests section" in n:
+    if "representat" in n or "liaison" in n or "office" in n:
         return "representative_office"
     return "other"
 
@@ -76,24 +77,31 @@ def _state_mentions(sent: Sentence, start: int, end: int) -> list[Any]:
 
 
 def _parse_phrase(sent: Sentence, noun: re.Match[str], clause: tuple[int, int]) -> dict[str, Any]:
-    """Owner, host and city around a mission noun: "Russia's embassy to Abkhazia in Sukhumi"."""
-    owner = host = city = None
+    """Owner, host and cities around a mission noun: "Russia's embassy to Abkhazia in Sukhumi",
+    "consulates-general in Frankfurt, Hamburg and Munich"."""
+    owner = host = None
+    cities: list[str] = []
     before = [m for m in _state_mentions(sent, max(clause[0], noun.start() - 30), noun.start()) if m.form != "city"]
     if before and re.fullmatch(r"(?:['’]s?)?\s+(?:\w+\s+){0,2}", sent.text[before[-1].end : noun.start()]):
         owner = before[-1].entity.name
+    last = noun.end()
     for m in _state_mentions(sent, noun.end(), clause[1]):
-        gap = sent.text[noun.end() : m.start].lower()
-        if len(gap) > 80:
+        gap = sent.text[last : m.start].lower()
+        if len(sent.text[noun.end() : m.start]) > 80:
             break
         if m.form == "city":
-            city = city or getattr(m, "city", None) or m.text
-            host = host or m.entity.name
+            listed = cities and re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*or)\s*", gap)
+            if not cities or listed:
+                cities.append(getattr(m, "city", None) or m.text)
+                host = host or m.entity.name
+                last = m.end
             continue
         if owner is None and re.fullmatch(r"\s+of\s+(?:the\s+)?", gap):
             owner = m.entity.name
         elif host is None and re.search(r"\b(?:in|to|at|for)\s+(?:the\s+)?$", gap):
             host = m.entity.name
-    return {"owner": owner, "host": host, "city": city, "kind": mission_kind(noun.group(0))}
+        last = m.end
+    return {"owner": owner, "host": host, "cities": cities, "kind": mission_kind(noun.group(0)), "end": last}
 
 
 def _emit(sent: Sentence, t: Any, roles: dict[str, Any], event_type: str, dated: bool) -> Event | None:
@@ -120,41 +128,104 @@ def _negated(sent: Sentence, t: Any) -> bool:
 def missions(sent: Sentence) -> Iterator[Event]:
     if sent.doc is None or not MISSION_NOUN.search(sent.text):
         return
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[Any, ...]] = set()
     for t in triggers(sent, _OPEN | _EXIST):
         lemma = t.lemma_.lower()
         if lemma == "set" and not any(c.lower_ == "up" for c in t.children):
             continue
+        if _hypothetical(t) or _negated(sent, t):
+            continue
         clause = subtree_span(t)
+        blocked = other_clauses(t, t)
         phrase_spans = passive_subject_spans(t) if is_passive(t) else object_spans(t)
-        # The parse may hang the mission phrase elsewhere in the clause: look there last.
-        for ps, pe in [*phrase_spans, clause] if (is_passive(t) or not phrase_spans) else phrase_spans:
-            noun = MISSION_NOUN.search(sent.text, ps, pe)
-            if noun is None:
-                continue
-            roles = _parse_phrase(sent, noun, (min(ps, clause[0]), max(pe, clause[1])))
-            if roles["owner"] is None and not is_passive(t):
-                subj = states_in(sent, subject_spans(t), groups=False)
-                if lemma == "host":
-                    roles["host"] = roles["host"] or (subj[0] if subj else None)
-                elif subj:
-                    roles["owner"] = subj[0]
-            if _negated(sent, t):
+        if is_passive(t) or not phrase_spans:
+            # The parse may hang the mission phrase elsewhere in the clause: look there last.
+            phrase_spans = [*phrase_spans, clause]
+        window = sent.text[max(0, clause[0] - 60) : t.idx]
+        planned = bool(_PLAN_CUES.search(window)) or _is_planned(t)
+        for ps, pe in phrase_spans:
+            nouns = [
+                n for n in MISSION_NOUN.finditer(sent.text, ps, pe)
+                if not any(s <= n.start() < e for s, e in blocked) and not _noun_negated(sent, t, n)
+            ]  # fmt: skip
+            nouns += _coordinated_nouns(sent, nouns, clause, blocked)
+            for k, noun in enumerate(nouns):
+                limit = nouns[k + 1].start() if k + 1 < len(nouns) else max(pe, clause[1])
+                roles = _parse_phrase(sent, noun, (min(ps, clause[0]), limit))
+                subj = states_in(sent, subject_spans(t), groups=True) if not is_passive(t) else []
+                if roles["owner"] is None and subj:
+                    if lemma == "host":
+                        roles["host"] = roles["host"] or subj[0]
+                    elif re.search(r"each other|one another", sent.text[noun.start() : limit]) and len(subj) == 2:
+                        yield from _mutual(sent, t, roles, subj, planned, seen)
+                        continue
+                    else:
+                        roles["owner"] = subj[0]
+                for city in roles["cities"] or [None]:
+                    event = _make(sent, t, {**roles, "city": city}, lemma, planned)
+                    if event is not None:
+                        key = (event.type, event.roles["owner"], event.roles["host"], event.roles.get("city"), event.roles["kind"])
+                        if key not in seen:
+                            seen.add(key)
+                            yield event
+            if nouns:
                 break
-            window = sent.text[max(0, clause[0] - 60) : t.idx]
-            planned = bool(_PLAN_CUES.search(window)) or _is_planned(t)
-            if lemma in _EXIST and not planned:
-                event = _emit(sent, t, roles, "mission_opened", dated=False)
-            elif planned:
-                event = _emit(sent, t, roles, "mission_planned", dated=True)
-            else:
-                event = _emit(sent, t, roles, "mission_opened", dated=True)
-            if event is not None:
-                key = (event.type, event.roles["owner"], event.roles["host"])
-                if key not in seen:
-                    seen.add(key)
-                    yield event
-            break
+
+
+_COORDINATION = re.compile(r"[\s,]*(?:and|as well as|plus|,)\s+(?:an?\s+|the\s+|its\s+|their\s+|two\s+|three\s+|several\s+)?", re.I)
+
+
+def _coordinated_nouns(
+    sent: Sentence, nouns: list[re.Match[str]], clause: tuple[int, int], blocked: list[tuple[int, int]]
+) -> list[re.Match[str]]:
+    """Mission nouns coordinated after the object, which the parser may mistake for verbs:
+    "an embassy in Berlin and consulates-general in Frankfurt, Hamburg and Munich"."""
+    if not nouns:
+        return []
+    out: list[re.Match[str]] = []
+    last = nouns[-1]
+    while True:
+        end = _parse_phrase(sent, last, (last.start(), clause[1]))["end"]
+        nxt = MISSION_NOUN.search(sent.text, end, clause[1])
+        if nxt is None or any(s <= nxt.start() < e for s, e in blocked):
+            return out
+        if not _COORDINATION.fullmatch(sent.text[end : nxt.start()]):
+            return out
+        out.append(nxt)
+        last = nxt
+
+
+def _make(sent: Sentence, t: Any, roles: dict[str, Any], lemma: str, planned: bool) -> Event | None:
+    if lemma in _EXIST and not planned:
+        return _emit(sent, t, roles, "mission_opened", dated=False)
+    if planned:
+        return _emit(sent, t, roles, "mission_planned", dated=True)
+    return _emit(sent, t, roles, "mission_opened", dated=True)
+
+
+def _mutual(
+    sent: Sentence, t: Any, roles: dict[str, Any], pair: list[str], planned: bool, seen: set[tuple[Any, ...]]
+) -> Iterator[Event]:
+    """"The two governments opened interests sections in each other's capitals": one each way."""
+    for owner, host in ((pair[0], pair[1]), (pair[1], pair[0])):
+        event = _make(sent, t, {**roles, "owner": owner, "host": host, "city": None}, t.lemma_.lower(), planned)
+        if event is not None and (event.type, owner, host) not in seen:
+            seen.add((event.type, owner, host))
+            yield event
+
+
+def _hypothetical(t: Any) -> bool:
+    """"Ethiopia would open an embassy if it recognised Somaliland": a condition, not an act."""
+    for child in t.children:
+        if child.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in ("if", "unless") for g in child.children):
+            return True
+    return False
+
+
+def _noun_negated(sent: Sentence, t: Any, noun: re.Match[str]) -> bool:
+    """"has no embassy", "has not opened any consulate": negation between the verb and the noun."""
+    between = sent.text[t.idx : noun.start()].lower()
+    return bool(re.search(r"\b(?:no|not|never|neither|nor|no longer)\b", between))
 
 
 def _is_planned(t: Any) -> bool:

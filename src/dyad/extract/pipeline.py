@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from dyad.config import Settings, get_settings
 from dyad.entities import load_gazetteer
 from dyad.extract.context import ArticleContext, DatedMention, Sentence, parties_from_title
-from dyad.extract.dates import DateContext, find_dates
+from dyad.extract.dates import DateContext, DateMention, find_dates
 from dyad.extract.merge import merge_events
 from dyad.extract.nlp import load_nlp, split_sentences
 from dyad.extract.registry import registered
@@ -55,6 +56,18 @@ def _resolve_dates(text: str, dctx: DateContext) -> list[DatedMention]:
     return out
 
 
+_BARE_YEAR = re.compile(r"^\s*(1[6-9]\d\d|20\d\d)\s*$")
+
+
+def _cell_dates(cell: str) -> list[DatedMention]:
+    """Dates in a table cell; a cell that is only a year is a date there, unlike in prose."""
+    found = [DatedMention(m.start, m.end, m.value, m) for m in find_dates(cell)]
+    if not found and (m := _BARE_YEAR.match(cell)):
+        mention = DateMention(m.start(1), m.end(1), m.group(1), int(m.group(1)), None, None)
+        found.append(DatedMention(mention.start, mention.end, mention.value, mention))
+    return found
+
+
 def _items(doc: Document, ctx: ArticleContext) -> Iterator[Sentence | TableRow]:
     gaz = ctx.gazetteer
     dctx = DateContext()
@@ -69,7 +82,7 @@ def _items(doc: Document, ctx: ArticleContext) -> Iterator[Sentence | TableRow]:
             header = block.cells
             continue
         if block.kind == "table_row":
-            cell_dates = [[DatedMention(m.start, m.end, m.value, m) for m in find_dates(c)] for c in block.cells]
+            cell_dates = [_cell_dates(c) for c in block.cells]
             yield TableRow(ctx, block, header, block.cells, cell_dates, block.section)
             continue
         header = ()
@@ -92,15 +105,39 @@ def extract_document(doc: Document, settings: Settings | None = None) -> list[Ev
     sentence_x = [x for x in extractors if x.applies_to == "sentence"]
     row_x = [x for x in extractors if x.applies_to == "row"]
     events: list[Event] = []
+    carry: tuple[int, str] | None = None  # (block, date) of an eventless sentence, for the next one
     for item in items:
         chosen = sentence_x if isinstance(item, Sentence) else row_x
-        for extractor in chosen:
-            for event in extractor.func(item):
-                event.extractor = event.extractor or extractor.name
-                events.append(event)
+        found = [event for extractor in chosen for event in _run(extractor, item)]
+        if isinstance(item, Sentence):
+            if carry and carry[0] == item.block.start and _CONTINUES.match(item.text):
+                for event in found:
+                    event.date = event.date or carry[1]
+            dated = [str(d.value) for d in item.dates if d.value and not d.attributive]
+            carry = (item.block.start, dated[-1]) if dated and not found else None
+        events.extend(found)
         if isinstance(item, Sentence):
             _remember_people(item)
+            states = [m.entity.name for m in item.mentions if m.entity.kind == "state" and m.form != "city"]
+            if states:
+                ctx.last_subject = states[0]
+        if events:
+            roles = events[-1].roles
+            ctx.last_actor = roles.get("actor") or roles.get("owner") or roles.get("sender") or ctx.last_actor
     return merge_events(events)
+
+
+# "Somalia reacted the following day. Its cabinet condemned ...": the second sentence goes on
+# with the first one's subject and date.
+_CONTINUES = re.compile(r"(?:Its|It|Their|They|He|She|His|Her)\b")
+
+
+def _run(extractor: Any, item: Sentence | TableRow) -> list[Event]:
+    out = []
+    for event in extractor.func(item):
+        event.extractor = event.extractor or extractor.name
+        out.append(event)
+    return out
 
 
 def _parse_candidates(sentences: Iterable[Sentence], settings: Settings) -> None:

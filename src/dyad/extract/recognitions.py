@@ -75,7 +75,7 @@ def recognitions(sent: Sentence) -> Iterator[Event]:
         targets = [x for x in targets if x not in actors]
         if not targets:
             continue
-        if not actors:
+        if not actors and not is_passive(t):
             other = sent.ctx.other_party(*targets)
             actors = [other] if other else []
         for actor in actors:

@@ -123,22 +123,52 @@ def _treaty_row(row: TableRow, roles: list[str], title_cols: list[int]) -> Itera
             yield _event(row, "treaty_ratified", {"actor": actor, "title": title}, date)
 
 
+_WITHDRAWN_NOTE = re.compile(r"withdr|revok|retract|rescind|suspend|derecogni", re.I)
+_MUTUAL_NOTE = re.compile(r"\bmutual|each other|reciproc", re.I)
+
+
+def _recognised_state(row: TableRow, state: str) -> str | None:
+    """Whose recognition a table lists: a state named in the section heading ("Recognition of
+    Abkhazia by other states"), else the article's subject, else the party with limited
+    recognition, else the other party."""
+    ctx = row.ctx
+    for heading in reversed(row.block.section):
+        named = [m.entity.name for m in ctx.gazetteer.find(heading) if m.entity.kind == "state"]
+        if len(named) == 1 and named[0] != state:
+            return named[0]
+    if ctx.subject and ctx.subject != state:
+        return ctx.subject
+    limited = [
+        p for p in ctx.parties
+        if p != state and getattr(ctx.gazetteer.get(p), "status", "") == "limited_recognition"
+    ]  # fmt: skip
+    if len(limited) == 1:
+        return limited[0]
+    return ctx.other_party(state)
+
+
 def _state_row(row: TableRow, roles: list[str]) -> Iterator[Event]:
     ctx = row.ctx
     state_cols = _cols(roles, "state")
-    states = _states(row, state_cols) or _states(row, _cols(roles, "notes"))
+    notes = _cols(roles, "notes")
+    states = _states(row, state_cols) or _states(row, notes)
     if not states:
         others = [i for i, r in enumerate(roles) if r.rstrip("+") in ("other", "")]
         states = _states(row, others)
-    subject = ctx.subject or (ctx.parties[0] if len(ctx.parties) == 1 else None)
     for state in states[:1]:
-        target = subject if subject and subject != state else ctx.other_party(state)
+        target = _recognised_state(row, state)
         if not target or target == state:
             continue
-        recognised = _date(row, _cols(roles, "recognition"))
-        if _cols(roles, "recognition") and (recognised or _cell_says_yes(row, _cols(roles, "recognition"))):
+        recognition_cols = _cols(roles, "recognition")
+        recognised = _date(row, recognition_cols)
+        note_text = " ".join(row.cells[i] for i in notes if i < len(row.cells))
+        if recognition_cols:
             yield _event(row, "recognition", {"actor": state, "target": target}, recognised)
+            if _MUTUAL_NOTE.search(note_text):
+                yield _event(row, "recognition", {"actor": target, "target": state}, recognised)
         withdrawn = _date(row, _cols(roles, "withdrawn"))
+        if not withdrawn and _WITHDRAWN_NOTE.search(note_text):
+            withdrawn = _date(row, notes)
         if withdrawn:
             yield _event(row, "recognition_withdrawn", {"actor": state, "target": target}, withdrawn)
         established = _date(row, _cols(roles, "relations"))

@@ -57,11 +57,23 @@ def clean_title(phrase: str) -> str:
     return phrase.strip(" .,;:\"'“”")
 
 
+def _head_is_treaty(sent: Sentence, start: int, end: int) -> bool:
+    """The phrase is about a treaty, not "a law annulling the memorandum" or "decrees"."""
+    if sent.doc is None:
+        return True
+    for tok in sent.doc:
+        if start <= tok.idx < end and (tok.head.i == tok.i or not (start <= tok.head.idx < end)):
+            # the phrase's head; names like "the Treaty of Aachen" or "Ankara Declaration" count too
+            words = [t for t in tok.subtree if t.dep_ in ("compound", "amod", "nmod") or t.i == tok.i]
+            return any(TREATY_WORDS.fullmatch(t.text) for t in words) or bool(TREATY_WORDS.fullmatch(tok.text))
+    return True
+
+
 def _title(sent: Sentence, spans: list[tuple[int, int]]) -> str | None:
     for start, end in spans:
         phrase = sent.text[start:end]
         m = TREATY_WORDS.search(phrase)
-        if not m:
+        if not m or not _head_is_treaty(sent, start, end):
             continue
         title = clean_title(phrase)
         generic = TREATY_WORDS.fullmatch(title.strip()) is not None
