@@ -57,6 +57,7 @@ _HYPOTHETICAL_MARKS = {"if", "unless", "whether", "until", "before", "lest"}
 GROUP_WORDS = re.compile(
     r"\b(?:both|the two|the pair of)\s+(?:countries|states|republics|governments|nations|sides|"
     r"parties|entities|presidents|leaders|foreign ministers|ministries)\b|\bthe (?:two|both) countries\b|"
+    r"\bboth\b(?=\s+(?:are|were|have|had|joined|became|signed|recogni[sz]ed|established|agreed|remain))|"
     r"\beach other\b|\bone another\b|\bmutual(?:ly)?\b",
     re.IGNORECASE,
 )

@@ -26,26 +26,57 @@ _TITLE_SUBJECT = re.compile(
 )
 
 
-def parties_from_title(title: str, infobox: dict[str, str], gazetteer: Gazetteer) -> tuple[list[str], str | None]:
-    """The article's parties ("X–Y relations", infobox Party1/Party2) and its single subject."""
+def parties_from_title(
+    title: str, infobox: dict[str, str], gazetteer: Gazetteer, slug: str = ""
+) -> tuple[list[str], str | None]:
+    """The article's parties and its single subject, from wherever the article states them:
+    the infobox (Party1/Party2, or positional values that name states), a title "X–Y relations"
+    or "Foreign relations of X", or failing those the file name ("kosovo-serbia")."""
     parties: list[str] = []
-    for key in ("Party1", "Party2", "Country1", "Country2"):
-        ent = gazetteer.get(infobox.get(key, "")) if infobox.get(key) else None
-        if ent and ent.name not in parties:
-            parties.append(ent.name)
+
+    def add(name: str | None) -> None:
+        if name and name not in parties:
+            parties.append(name)
+
+    for key in ("Party1", "Party2", "Country1", "Country2", "Title"):
+        value = infobox.get(key, "")
+        if not value:
+            continue
+        ent = gazetteer.get(value)
+        if ent and ent.kind == "state":
+            add(ent.name)
+        elif m := _TITLE_PAIR.match(value.strip() + (" relations" if "relations" not in value else "")):
+            for part in (m.group("a"), m.group("b")):
+                add(getattr(gazetteer.get(part) or _adjective_entity(part, gazetteer), "name", None))
     subject = None
     if m := _TITLE_PAIR.match(title.strip()):
         for part in (m.group("a"), m.group("b")):
-            ent = gazetteer.get(part) or _adjective_entity(part, gazetteer)
-            if ent and ent.name not in parties:
-                parties.append(ent.name)
+            add(getattr(gazetteer.get(part) or _adjective_entity(part, gazetteer), "name", None))
     elif m := _TITLE_SUBJECT.match(title.strip()):
         ent = gazetteer.get(m.group("x"))
-        if ent:
-            subject = ent.name
+        subject = ent.name if ent else None
+    if len(parties) < 2 and subject is None and slug:
+        found, subj = _from_slug(slug, gazetteer)
+        for name in found:
+            add(name)
+        subject = subject or subj
     if subject is None and len(parties) == 1:
         subject = parties[0]
-    return parties[:2] if len(parties) > 2 else parties, subject
+    return parties[:2], subject
+
+
+def _from_slug(slug: str, gazetteer: Gazetteer) -> tuple[list[str], str | None]:
+    """"northern-cyprus-turkey" -> both states; "international-recognition-of-kosovo" -> subject."""
+    words = [w for w in re.split(r"[-_\s]+", slug.lower()) if w and w != "relations"]
+    text = " ".join(words)
+    if m := _TITLE_SUBJECT.match(text):
+        ent = gazetteer.get(m.group("x"))
+        return [], ent.name if ent else None
+    for i in range(1, len(words)):
+        a, b = gazetteer.get(" ".join(words[:i])), gazetteer.get(" ".join(words[i:]))
+        if a and b and a.kind == b.kind == "state":
+            return [a.name, b.name], None
+    return [], None
 
 
 def _adjective_entity(text: str, gazetteer: Gazetteer) -> Any:
@@ -142,10 +173,12 @@ class Sentence:
     dates: list[DatedMention]
     doc: Any = None  # the spaCy Doc, for candidate sentences
     previous: str = ""  # the sentence before, in the same block
+    prefix: int = 0  # length of an introduction prepended to a list item ("... consulates in:")
 
     def evidence(self) -> Evidence:
-        start, end = self.block.source_span(self.offset, self.offset + len(self.text))
-        return Evidence(self.ctx.doc.doc_id, self.text, start, end, self.block.section, self.block.kind)
+        own = self.text[self.prefix :]
+        start, end = self.block.source_span(self.offset, self.offset + len(own))
+        return Evidence(self.ctx.doc.doc_id, own, start, end, self.block.section, self.block.kind)
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
         return [m for m in self.mentions if m.start >= start and m.end <= end]

@@ -206,48 +206,21 @@ _UNIT_RE = re.compile(
 # testing them is much cheaper than running the unit pattern over a sentence that has none.
 _UNIT_HINTS = ("day", "year", "month", "week", "ning", "night", "noon")
 
+
+def _words(words: str) -> frozenset[str]:
+    """A word set written as one string: long word lists read better that way."""
+    return frozenset(words.split())
+
+
 _QUALIFIERS = frozenset({"early", "mid", "late"})
 _SEASONS = frozenset({"spring", "summer", "autumn", "fall", "winter"})
 _PREPOSITIONS = frozenset(
     {"in", "during", "since", "until", "till", "by", "from", "before", "after", "through"}
 )
 # Words before a bare four-digit number that make it an identifier, not a year.
-_IDENTIFIER_WORDS = frozenset(
-    [
-        "resolution",
-        "resolutions",
-        "no",
-        "no.",
-        "nos",
-        "nos.",
-        "nr",
-        "nr.",
-        "number",
-        "numbers",
-        "article",
-        "articles",
-        "art",
-        "art.",
-        "page",
-        "pages",
-        "p.",
-        "pp.",
-        "flight",
-        "flights",
-        "route",
-        "routes",
-        "highway",
-        "highways",
-        "iso",
-        "section",
-        "sections",
-        "decree",
-        "decrees",
-        "code",
-        "codes",
-        "model",
-        "models",
-    ]
+_IDENTIFIER_WORDS = _words(
+    "resolution resolutions no no. nos nos. nr nr. number numbers article articles art art. page pages p. pp."
+    " flight flights route routes highway highways iso section sections decree decrees code codes model models"
 )
 # ... unless a temporal preposition stands before it: "in 2000 troops were sent" is a year.
 _TEMPORAL_WORDS = frozenset({"in", "since", "by", "until", "till", "during", "after", "before", "from"})
@@ -271,53 +244,20 @@ _NOUN_AFTER = re.compile(
     re.IGNORECASE,
 )
 # Capitalised words before "of YEAR" that do not make a name ("As of 2010", "End of 2008").
-_NOT_NAMES = frozenset(
-    [
-        "As",
-        "End",
-        "Beginning",
-        "Start",
-        "Middle",
-        "Most",
-        "Part",
-        "Half",
-        "All",
-        "Some",
-        "Much",
-        "Rest",
-        "Course",
-        "Spring",
-        "Summer",
-        "Autumn",
-        "Fall",
-        "Winter",
-    ]
+_NOT_NAMES = _words(
+    "As End Beginning Start Middle Most Part Half All Some Much Rest Course Spring Summer Autumn Fall Winter"
 )
 
 _NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ],
+    word: n
+    for n, word in enumerate(
+        sorted(
+            _words(
+                "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+                " sixteen seventeen eighteen nineteen"
+            ),
+            key=lambda w: _ORDER.index(w),
+        ),
         start=1,
     )
 }
@@ -626,7 +566,7 @@ def _relatives(text: str) -> list[_Found]:
         unit = "day" if unit in _DAY_PARTS else unit
         w2, s2 = _prev_word(text, s1)
         w2 = w2.lower()
-        if w1 == "that" or (w1 == "same" and w2 == "the"):  # "that day", "the same year"
+        if w1 == "that" or (w1 == "same" and w2 in ("the", "that")):  # "that day", "the same year"
             first = s1 if w1 == "that" else s2
             w3, s3 = _prev_word(text, first)
             if w3.lower() in ("later", "earlier"):  # "later that day"
@@ -784,7 +724,9 @@ class DateContext:
             value = mention.value
         elif mention.month is not None:
             year = self._year_for(mention.month, following)
-            value = _format(year, mention.month, mention.day) if year is not None else None
+            # 29 February in a year that has none is no date: better none than a wrong one
+            valid = year is not None and _valid(year, mention.month, mention.day)
+            value = _format(year, mention.month, mention.day) if valid else None
         else:
             value = None
         if update and not mention.attributive:
@@ -826,16 +768,19 @@ class DateContext:
         if unit in ("day", "week"):
             if month is None or day is None:
                 return None
-            shifted = datetime.date(year, month, day) + datetime.timedelta(
-                days=offset * (7 if unit == "week" else 1)
-            )
+            try:
+                shifted = datetime.date(year, month, day) + datetime.timedelta(
+                    days=offset * (7 if unit == "week" else 1)
+                )
+            except OverflowError:  # an anchor near year 1 or 9999, only from a caller's observe()
+                return None
             return shifted.isoformat()
         if unit == "month":
             if month is None:
                 return None
             total = year * 12 + month - 1 + offset
-            return _format(total // 12, total % 12 + 1, None)
-        return _format(year + offset, None, None)
+            return _format(total // 12, total % 12 + 1, None) if 1 <= total // 12 <= 9999 else None
+        return _format(year + offset, None, None) if 1 <= year + offset <= 9999 else None
 
 
 # --------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from dyad.extract.clauses import (
     passive_subject_spans,
     persons_in,
     prep_spans,
+    states_in,
     subject_spans,
     subtree_span,
     triggers,
@@ -165,6 +166,10 @@ def _act(sent: Sentence, t: Any, kind: str, claimed: list[DatedMention]) -> Iter
     if successor and kind == "ambassador_appointed" and sent.ctx.last_ambassador and sent.ctx.last_ambassador is not rec:
         sender = sender or sent.ctx.last_ambassador.sender
         receiver = receiver or sent.ctx.last_ambassador.receiver
+    if sender is None and not is_passive(t):
+        # "Serbia recalled its ambassador", "India named X as its high commissioner": the acting state sends.
+        acting = [s for s in states_in(sent, subject_spans(t)) if s != receiver]
+        sender = acting[0] if len(acting) == 1 else None
     if sender is None and receiver is None:
         sender, receiver = _sides(sent, rec, t, prep_spans(t, ("to", "in")))
     else:

@@ -32,7 +32,7 @@ __all__ = ["missions", "mission_kind", "MISSION_NOUN"]
 
 MISSION_NOUN = re.compile(
     r"\b(?:honorary\s+consulates?(?:[\s-]general)?|consulates?[\s-]general|general\s+consulates?|"
-    r"consulates?|embass(?:y|ies)|chancer(?:y|ies)|trade\s+(?:missions?|offices?|representations?)|"
+    r"consulates?|embass(?:y|ies)|high\s+commissions?|chancer(?:y|ies)|trade\s+(?:missions?|offices?|representations?)|"
     r"commercial\s+(?:missions?|offices?)|representative\s+offices?|representations?|liaison\s+offices?|"
     r"(?:diplomatic|permanent)\s+missions?|legations?|interests\s+sections?|economic\s+and\s+cultural\s+offices?|"
     r"(?:cultural|economic|trade|representative)\s+(?:and\s+\w+\s+)?offices?|missions?)\b",
@@ -61,7 +61,7 @@ def mission_kind(noun: str) -> str:
         return "consulate_general"
     if "consulate" in n:
         return "consulate"
-    if "embass" in n:
+    if "embass" in n or "high commission" in n:
         return "embassy"
     if "chancer" in n:
         return "chancery"

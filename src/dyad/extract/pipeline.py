@@ -73,6 +73,7 @@ def _items(doc: Document, ctx: ArticleContext) -> Iterator[Sentence | TableRow]:
     dctx = DateContext()
     header: tuple[str, ...] = ()
     section: tuple[str, ...] = ()
+    intro = ""
     for block in doc.blocks:
         if block.section != section:
             section = block.section
@@ -80,6 +81,7 @@ def _items(doc: Document, ctx: ArticleContext) -> Iterator[Sentence | TableRow]:
                 dctx.reset_section()
         if block.kind == "table_header":
             header = block.cells
+            intro = ""
             continue
         if block.kind == "table_row":
             cell_dates = [_cell_dates(c) for c in block.cells]
@@ -87,6 +89,15 @@ def _items(doc: Document, ctx: ArticleContext) -> Iterator[Sentence | TableRow]:
             continue
         header = ()
         previous = ""
+        if block.kind == "list_item" and intro:
+            # "X has consulates in:" followed by items: each item completes the sentence.
+            text = intro + " " + block.text
+            yield Sentence(ctx, block, text, 0, gaz.find(text), _resolve_dates(text, dctx), None, "", len(intro) + 1)
+            continue
+        intro = ""
+        if block.kind == "paragraph" and block.text.rstrip().endswith(":"):
+            last = split_sentences(block.text)[-1]
+            intro = block.text[last[0] : last[1]].rstrip().rstrip(":").rstrip()
         for start, end in split_sentences(block.text):
             text = block.text[start:end]
             yield Sentence(ctx, block, text, start, gaz.find(text), _resolve_dates(text, dctx), None, previous)
@@ -97,7 +108,7 @@ def extract_document(doc: Document, settings: Settings | None = None) -> list[Ev
     """Every event the document states, each with its evidence, merged within the document."""
     settings = settings or get_settings()
     gaz = load_gazetteer()
-    parties, subject = parties_from_title(doc.title, doc.infobox, gaz)
+    parties, subject = parties_from_title(doc.title, doc.infobox, gaz, doc.doc_id)
     ctx = ArticleContext(doc=doc, gazetteer=gaz, parties=parties, subject=subject)
     items = list(_items(doc, ctx))
     _parse_candidates([i for i in items if isinstance(i, Sentence)], settings)

@@ -73,6 +73,10 @@ def recognitions(sent: Sentence) -> Iterator[Event]:
                         yield new_event(sent, "recognition", {"actor": a, "target": b}, date)
             continue
         targets = [x for x in targets if x not in actors]
+        if not targets and actors and object_spans(t) and not is_passive(t):
+            # "X, Y and Z recognised the new state": the state the article is about.
+            other = sent.ctx.subject if sent.ctx.subject not in actors else sent.ctx.other_party(*actors)
+            targets = [other] if other else []
         if not targets:
             continue
         if not actors and not is_passive(t):
@@ -129,3 +133,32 @@ def withdrawals(sent: Sentence) -> Iterator[Event]:
             for target in targets:
                 if actor != target:
                     yield new_event(sent, "recognition_withdrawn", {"actor": actor, "target": target}, date)
+
+
+_GRANT = {"extend", "grant", "issue", "give", "accord", "announce", "confirm", "formalise", "formalize", "send"}
+
+
+@register("recognition_nominal.v1")
+def granted(sent: Sentence) -> Iterator[Event]:
+    """"Hungary, Croatia and Bulgaria issued a joint statement of recognition", "the United
+    States extended recognition to X": the act is a noun governed by a verb of granting."""
+    if sent.doc is None:
+        return
+    for noun in sent.doc:
+        if noun.lemma_.lower() != "recognition" or noun.pos_ != "NOUN":
+            continue
+        verb, hops = noun.head, 0
+        while verb.pos_ not in ("VERB",) and verb.head.i != verb.i and hops < 3:
+            verb, hops = verb.head, hops + 1
+        if verb.lemma_.lower() not in _GRANT or irrealis(verb, sent):
+            continue
+        actors = states_in(sent, subject_spans(verb), _KINDS)
+        targets = states_in(sent, [subtree_span(noun)] + prep_spans(verb, ("to",)), _KINDS, groups=False)
+        targets = [x for x in targets if x not in actors]
+        if not targets and actors:
+            other = sent.ctx.subject if sent.ctx.subject not in actors else sent.ctx.other_party(*actors)
+            targets = [other] if other else []
+        date = date_for(sent, verb)
+        for actor in actors:
+            for target in targets[:1]:
+                yield new_event(sent, "recognition", {"actor": actor, "target": target}, date)

@@ -98,6 +98,9 @@ def table_rows(row: TableRow) -> Iterator[Event]:
     roles = column_roles(row.header)
     roles += ["other"] * (len(row.cells) - len(roles))
     title_cols = _cols(roles, "title")
+    if title_cols and not _cols(roles, "signed") and _cols(roles, "date"):
+        # "| Date | Agreement | Place |": the date of a treaty row is its signature.
+        roles = [r.replace("date", "signed") for r in roles]
     if title_cols and (_cols(roles, "signed") or _cols(roles, "ratified")):
         yield from _treaty_row(row, roles, title_cols)
         return
