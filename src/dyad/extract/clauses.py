@@ -98,7 +98,10 @@ def subject_spans(token: Any) -> list[Span]:
     if not spans and t.dep_ in ("xcomp", "advcl", "acl", "relcl") and t.head.i != t.i:
         if t.dep_ == "relcl":
             return [(t.head.idx, t.head.idx + len(t.head.text))]
-        return subject_spans(t.head)
+        head, hops = t.head, 0
+        while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i and hops < 4:
+            head, hops = head.head, hops + 1
+        return subject_spans(head) if head.pos_ in ("VERB", "AUX") else []
     return spans
 
 
@@ -134,6 +137,8 @@ def irrealis(token: Any, sent: Sentence) -> bool:
     open") counts however the act hangs below it; reported speech ("said that X had") does not
     inherit the mood of the verb of saying.
     """
+    if _until(token, sent):
+        return False
     t, hops, via = token, 0, ""
     while True:
         own = hops == 0 or via in ("xcomp", "conj")
@@ -156,6 +161,31 @@ def irrealis(token: Any, sent: Sentence) -> bool:
     return False
 
 
+def _earlier_subject(sent: Sentence, before: int) -> str | None:
+    if sent.doc is None:
+        return None
+    for tok in sent.doc:
+        if tok.idx >= before:
+            break
+        if tok.dep_ in ("nsubj", "nsubjpass"):
+            s, e = subtree_span(tok)
+            names = [m.entity.name for m in sent.mentions_in(s, e) if m.entity.kind == "state"]
+            if len(names) == 1 and e <= before:
+                return names[0]
+    return None
+
+
+def _until(token: Any, sent: Sentence) -> bool:
+    """"did not establish relations until 17 January 1986": negated, yet it happened then."""
+    has_neg = any(c.dep_ == "neg" for c in token.children)
+    if not has_neg:
+        return False
+    start, end = subtree_span(token)
+    return bool(re.search(r"\buntil\b", sent.text[token.idx : end])) and any(
+        d.value and d.start > token.idx and d.end <= end for d in sent.dates
+    )
+
+
 def states_in(sent: Sentence, spans: Iterable[Span], kinds: tuple[str, ...] = ("state",), groups: bool = True) -> list[str]:
     """Canonical names of the states (or organisations) mentioned inside ``spans``, in order.
 
@@ -171,9 +201,12 @@ def states_in(sent: Sentence, spans: Iterable[Span], kinds: tuple[str, ...] = ("
             for g in GROUP_WORDS.finditer(sent.text, start, end):
                 if g.group(0).lower() not in ("each other", "one another", "mutual", "mutually"):
                     found.extend((g.start(), p) for p in sent.ctx.parties)
-        if not found and groups and _PRONOUN_SUBJECT.match(sent.text[start:end]) and sent.ctx.last_subject:
+        if not found and groups and _PRONOUN_SUBJECT.match(sent.text[start:end]):
+            # "Nicaragua announced that it recognised ...": an earlier subject in the sentence;
             # "Somalia reacted the next day. Its cabinet condemned ...": the state named last.
-            found.append((start, sent.ctx.last_subject))
+            earlier = _earlier_subject(sent, start)
+            if earlier or sent.ctx.last_subject:
+                found.append((start, earlier or sent.ctx.last_subject or ""))
         for _, name in sorted(found):
             if name not in out:
                 out.append(name)
@@ -243,7 +276,8 @@ _NOT_PERSON_WORDS = {
     "Secretary", "King", "Queen", "Emir", "Sheikh", "Chairman", "Speaker", "Deputy", "Vice", "Chief",
     "On", "In", "The", "After", "Before", "During", "Since", "His", "Her", "Its", "Their", "Letters",
     "Credence", "Plenipotentiary", "Representative", "Mr", "Mrs", "Dr", "Medal", "Honour", "Order",
-    "Union", "Nations", "Treaty", "Agreement", "Office", "Mission", "Consulate", "Chancery",
+    "Union", "Nations", "Treaty", "Agreement", "Office", "Mission", "Consulate", "Chancery", "High",
+    "Commissioner", "Envoy", "Consul", "Chargé", "Charge", "Acting", "Special", "Ambassadors",
 }  # fmt: skip
 
 

@@ -46,6 +46,9 @@ def condemnations(sent: Sentence) -> Iterator[Event]:
         targets = [x for x in targets if x not in actors]
         if not actors:
             continue
+        if not targets and _declaration(t):
+            limited = [p for p in sent.ctx.parties if getattr(sent.ctx.gazetteer.get(p), "status", "") == "limited_recognition"]
+            targets = [x for x in limited if x not in actors][:1]
         if not targets:
             other = sent.ctx.other_party(*actors)
             last = sent.ctx.last_actor if sent.ctx.last_actor not in actors and _act_noun(t) else None
@@ -58,7 +61,7 @@ def condemnations(sent: Sentence) -> Iterator[Event]:
 
 _ACT_NOUNS = {
     "opening", "recognition", "decision", "move", "step", "agreement", "deal", "signing", "visit",
-    "appointment", "declaration", "treaty", "memorandum", "announcement", "establishment", "act",
+    "appointment", "declaration", "treaty", "memorandum", "announcement", "establishment", "act", "proclamation",
 }  # fmt: skip
 
 
@@ -66,3 +69,9 @@ def _act_noun(t: object) -> bool:
     """The condemned thing is an act ("the opening", "the decision") whose author the article just named."""
     heads = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]  # type: ignore[attr-defined]
     return any(h.lemma_.lower() in _ACT_NOUNS for h in heads)
+
+
+def _declaration(t: object) -> bool:
+    """A condemned declaration or proclamation (of independence) is the new state's act."""
+    heads = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]  # type: ignore[attr-defined]
+    return any(h.lemma_.lower() in ("declaration", "proclamation", "independence", "secession") for h in heads)

@@ -207,9 +207,13 @@ _UNIT_RE = re.compile(
 _UNIT_HINTS = ("day", "year", "month", "week", "ning", "night", "noon")
 
 
+def _words_in_order(words: str) -> list[str]:
+    """Words written as one string: long word lists read better that way."""
+    return words.split()
+
+
 def _words(words: str) -> frozenset[str]:
-    """A word set written as one string: long word lists read better that way."""
-    return frozenset(words.split())
+    return frozenset(_words_in_order(words))
 
 
 _QUALIFIERS = frozenset({"early", "mid", "late"})
@@ -219,8 +223,9 @@ _PREPOSITIONS = frozenset(
 )
 # Words before a bare four-digit number that make it an identifier, not a year.
 _IDENTIFIER_WORDS = _words(
-    "resolution resolutions no no. nos nos. nr nr. number numbers article articles art art. page pages p. pp."
-    " flight flights route routes highway highways iso section sections decree decrees code codes model models"
+    "resolution resolutions no no. nos nos. nr nr. number numbers article articles art art. page pages p."
+    " pp. flight flights route routes highway highways iso section sections decree decrees code codes"
+    " model models"
 )
 # ... unless a temporal preposition stands before it: "in 2000 troops were sent" is a year.
 _TEMPORAL_WORDS = frozenset({"in", "since", "by", "until", "till", "during", "after", "before", "from"})
@@ -248,19 +253,16 @@ _NOT_NAMES = _words(
     "As End Beginning Start Middle Most Part Half All Some Much Rest Course Spring Summer Autumn Fall Winter"
 )
 
-_NUMBER_WORDS = {
-    word: n
-    for n, word in enumerate(
-        sorted(
-            _words(
-                "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
-                " sixteen seventeen eighteen nineteen"
-            ),
-            key=lambda w: _ORDER.index(w),
+_NUMBER_WORDS = dict(
+    zip(
+        _words_in_order(
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+            " seventeen eighteen nineteen"
         ),
-        start=1,
+        range(1, 20),
+        strict=True,
     )
-}
+)
 _NUMBER_WORDS.update({"a": 1, "an": 1, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60})
 _DIRECTION = {
     "later": 1,
@@ -725,8 +727,10 @@ class DateContext:
         elif mention.month is not None:
             year = self._year_for(mention.month, following)
             # 29 February in a year that has none is no date: better none than a wrong one
-            valid = year is not None and _valid(year, mention.month, mention.day)
-            value = _format(year, mention.month, mention.day) if valid else None
+            if year is not None and _valid(year, mention.month, mention.day):
+                value = _format(year, mention.month, mention.day)
+            else:
+                value = None
         else:
             value = None
         if update and not mention.attributive:

@@ -166,7 +166,12 @@ def _act(sent: Sentence, t: Any, kind: str, claimed: list[DatedMention]) -> Iter
     if successor and kind == "ambassador_appointed" and sent.ctx.last_ambassador and sent.ctx.last_ambassador is not rec:
         sender = sender or sent.ctx.last_ambassador.sender
         receiver = receiver or sent.ctx.last_ambassador.receiver
-    if sender is None and not is_passive(t):
+    if not is_passive(t) and t.lemma_.lower() == "expel":
+        # "Canada expelled the Indian high commissioner": the expelling state is the host.
+        acting = states_in(sent, subject_spans(t))
+        if len(acting) == 1 and acting[0] != sender:
+            receiver = acting[0]
+    elif sender is None and not is_passive(t):
         # "Serbia recalled its ambassador", "India named X as its high commissioner": the acting state sends.
         acting = [s for s in states_in(sent, subject_spans(t)) if s != receiver]
         sender = acting[0] if len(acting) == 1 else None

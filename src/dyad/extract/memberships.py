@@ -49,6 +49,9 @@ def memberships(sent: Sentence) -> Iterator[Event]:
             continue
         members = states_in(sent, subject_spans(verb))
         orgs = states_in(sent, [subtree_span(t)], ("organization",), groups=False)
+        if t.head.dep_ == "conj" or len(orgs) < 2:
+            # "of the OIC and of UNESCO": coordinated "of" phrases hang off the verb.
+            orgs += [o for o in states_in(sent, [subtree_span(verb)], ("organization",), groups=False) if o not in orgs]
         yield from _emit(sent, verb, members, orgs)
     for t in triggers(sent, _JOIN | _ADMIT):
         if irrealis(t, sent):
@@ -70,6 +73,13 @@ def _emit(sent: Sentence, t: Any, members: list[str], orgs: list[str]) -> Iterat
         orgs = earlier[-1:]
     if not orgs:
         return
-    date = date_for(sent, t)
-    for member in members:
-        yield new_event(sent, "membership", {"member": member, "organization": orgs[0]}, date)
+    default = date_for(sent, t)
+    positions = {m.entity.name: m.start for m in sent.mentions if m.entity.kind == "organization"}
+    for k, org in enumerate(orgs):
+        # "a member of the Arab League since 1976 and of UNESCO since 2011": each its own date.
+        start = positions.get(org, -1)
+        stop = positions.get(orgs[k + 1], len(sent.text)) if k + 1 < len(orgs) else len(sent.text)
+        own = [d for d in sent.dates if d.value and not d.attributive and start < d.start < stop]
+        date = own[0] if own and len(orgs) > 1 else default
+        for member in members:
+            yield new_event(sent, "membership", {"member": member, "organization": org}, date)

@@ -40,7 +40,7 @@ TREATY_WORDS = re.compile(
 _SIGN = {"sign", "conclude", "ink", "initial"}
 _RATIFY = {"ratify", "approve", "endorse"}
 _CUT = re.compile(
-    r"\s+(?:in|at)\s+(?=[A-Z])|\s*,|\s+on\s+(?:\d|the\s+\d|[A-Z][a-z]+\s+\d)|\s+during\b|\s+which\b|"
+    r"\s+(?:in|at)\s+(?=[A-Z])|,(?=\s+(?:[a-z]|The\b|which\b|who\b))|,$|\s+on\s+(?:\d|the\s+\d|[A-Z][a-z]+\s+\d)|\s+during\b|\s+which\b|"
     r"\s+that\b|\s+stating\b|\s+between\b|\s+with\b|\s+by\b|\s*;|\s+\(|\s+as\s+part\b|\s+when\b|"
     r"\s+after\b|\s+before\b|\s+following\b|\s+in\s+(?:\d|early|late|mid|the\s+presence)|\s+while\b",
 )
@@ -72,6 +72,8 @@ def _head_is_treaty(sent: Sentence, start: int, end: int) -> bool:
 def _title(sent: Sentence, spans: list[tuple[int, int]]) -> str | None:
     for start, end in spans:
         phrase = sent.text[start:end]
+        if phrase.strip().lower() in ("it", "them", "both") and sent.ctx.last_treaty:
+            return sent.ctx.last_treaty
         m = TREATY_WORDS.search(phrase)
         if not m or not _head_is_treaty(sent, start, end):
             continue
@@ -90,6 +92,15 @@ def signed(sent: Sentence) -> Iterator[Event]:
             continue
         passive = is_passive(t)
         title = _title(sent, passive_subject_spans(t) if passive else object_spans(t))
+        if title is None and t.dep_ == "acl" and t.tag_ == "VBN":
+            # "the Cuban–American Treaty of Relations, signed in Havana on 22 May 1903"
+            title = _title(sent, [(subtree_span(t.head)[0], t.idx)])
+            if title is not None:
+                parties = _adjective_parties(sent, subtree_span(t.head)[0], t.idx)
+                if len(parties) >= 2:
+                    sent.ctx.last_treaty = title
+                    yield new_event(sent, "treaty_signed", {"parties": parties, "title": title}, date_for(sent, t))
+                    continue
         if title is None:
             continue
         if passive:
@@ -104,6 +115,15 @@ def signed(sent: Sentence) -> Iterator[Event]:
             continue
         sent.ctx.last_treaty = title
         yield new_event(sent, "treaty_signed", {"parties": parties, "title": title}, date_for(sent, t))
+
+
+def _adjective_parties(sent: Sentence, start: int, end: int) -> list[str]:
+    names = [m.entity.name for m in sent.mentions if start <= m.start < end and m.entity.kind == "state"]
+    names = list(dict.fromkeys(names))
+    for p in sent.ctx.parties:
+        if len(names) < 2 and p not in names:
+            names.append(p)
+    return names
 
 
 def _segments(sent: Sentence, t: Any) -> list[tuple[int, int]]:
