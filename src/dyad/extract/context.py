@@ -118,6 +118,7 @@ class ArticleContext:
     last_ambassador: PersonRecord | None = None
     last_actor: str | None = None  # the acting state of the last event read
     last_subject: str | None = None  # the first state named in the last sentence that named one
+    recent: list[Any] = field(default_factory=list)  # events read so far, for "X did so", "as did Z"
 
     def other_party(self, *names: str | None) -> str | None:
         """The article party that is not among ``names`` (None unless exactly one)."""
@@ -149,8 +150,9 @@ class ArticleContext:
         if not parts:
             return None
         if len(parts) > 1:
+            # "Al Khaja" after "Mohamed Al Khaja": a full name or its tail.
             for rec in reversed(self.persons):
-                if rec.full == name:
+                if rec.full == name or rec.full.endswith(" " + name):
                     return rec
             return None
         same = [rec for rec in reversed(self.persons) if rec.surname == parts[-1]]

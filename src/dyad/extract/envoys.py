@@ -130,6 +130,8 @@ def envoys(sent: Sentence) -> Iterator[Event]:
     has_envoy = bool(_ENVOY.search(sent.text) or _SUCCESSOR.search(sent.text))
     has_credentials = bool(_CREDENTIALS.search(sent.text))
     claimed: list[DatedMention] = []
+    if has_envoy:
+        yield from _nominal_appointments(sent, claimed)
     for t in sorted(triggers(sent, _APPOINT | _PRESENT | _ACCEPT | _DISMISS), key=lambda x: x.i):
         lemma = t.lemma_.lower()
         if irrealis(t, sent):
@@ -142,6 +144,41 @@ def envoys(sent: Sentence) -> Iterator[Event]:
             yield from _act(sent, t, "ambassador_appointed", claimed)
         elif lemma in _DISMISS and has_envoy:
             yield from _act(sent, t, "ambassador_dismissed", claimed)
+
+
+_APPOINTMENT_NOUNS = {"appointment", "designation", "accreditation"}
+_APPROVE = {"approve", "announce", "confirm", "make", "formalise", "formalize", "sign", "endorse", "complete"}
+
+
+def _nominal_appointments(sent: Sentence, claimed: list[DatedMention]) -> Iterator[Event]:
+    """"The government approved the appointment of Amir Hayek as ambassador to the UAE"."""
+    for noun in sent.doc:
+        if noun.lemma_.lower() not in _APPOINTMENT_NOUNS or noun.pos_ != "NOUN":
+            continue
+        verb = noun.head
+        if verb.lemma_.lower() not in _APPROVE or irrealis(verb, sent):
+            continue
+        start, end = subtree_span(noun)
+        of = re.search(r"\bof\b", sent.text[start:end])
+        if not of:
+            continue
+        name = _person(sent, [(start + of.end(), end)], _leaders(sent, verb))
+        if name is None:
+            continue
+        rec = _full(sent, name)
+        sender, receiver = _posting(sent, start, end)
+        if sender is None:
+            acting = states_in(sent, subject_spans(verb))
+            sender = acting[0] if len(acting) == 1 and acting[0] != receiver else None
+        sender = sender or rec.sender or sent.ctx.other_party(receiver)
+        receiver = receiver or rec.receiver or sent.ctx.other_party(sender)
+        if not sender or not receiver or sender == receiver:
+            continue
+        date = date_for(sent, verb)
+        if date:
+            claimed.append(date)
+        _remember(sent, rec, sender, receiver)
+        yield new_event(sent, "ambassador_appointed", {"person": rec.full, "sender": sender, "receiver": receiver}, date)
 
 
 def _remember(sent: Sentence, rec: PersonRecord, sender: str | None, receiver: str | None) -> None:

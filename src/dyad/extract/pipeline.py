@@ -29,7 +29,8 @@ CANDIDATE = re.compile(
     r"recogni[sz]|relations|sever|broke|break|cut\b|treat|agreement|accord|pact|memorand|protocol|"
     r"convention|declaration|sign|ratif|ambassador|envoy|credential|credence|appoint|recall|dismiss|"
     r"embass|consul|mission|office|chancer|represent|open|inaugurat|condemn|denounc|criticis|criticiz|"
-    r"protest|member|join|admit|accession|withdr|revok|retract|rescind|suspend|succe|mutual",
+    r"protest|member|join|admit|accession|withdr|revok|retract|rescind|suspend|succe|mutual|follow|did so|do so|"
+    r"as did|likewise|expel",
     re.IGNORECASE,
 )
 
@@ -148,6 +149,7 @@ def _run(extractor: Any, item: Sentence | TableRow) -> list[Event]:
     for event in extractor.func(item):
         event.extractor = event.extractor or extractor.name
         out.append(event)
+        item.ctx.recent.append(event)
     return out
 
 

@@ -26,6 +26,7 @@ EXTRACTOR_MODULES = (
     "dyad.extract.condemnations",
     "dyad.extract.memberships",
     "dyad.extract.tables",
+    "dyad.extract.ellipsis",
 )
 
 
