@@ -47,7 +47,8 @@ IRREALIS_HEADS = {
     "contemplate", "weigh", "mull", "study", "explore", "question", "doubt", "reluctant",
     "ready", "willing", "likely", "unlikely", "possible", "possibility", "prospect", "bill", "draft",
     "resolution", "proposal", "intention", "plans", "decision", "offer", "condition", "would",
-    "calling", "refusal", "need", "require", "try", "attempt", "able",
+    "calling", "refusal", "need", "require", "try", "attempt", "able", "apply", "bid", "persuade",
+    "convince", "undertake", "campaign", "pressure", "application", "candidacy", "urging",
 }  # fmt: skip
 _MODALS = {"would", "could", "might", "may", "will", "shall", "should", "must", "can", "'ll", "wo", "ca"}
 _NEGATIONS = {"not", "never", "n't", "no", "neither", "nor", "without"}

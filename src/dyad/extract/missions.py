@@ -101,7 +101,25 @@ def _parse_phrase(sent: Sentence, noun: re.Match[str], clause: tuple[int, int]) 
         elif host is None and re.search(r"\b(?:in|to|at|for)\s+(?:the\s+)?$", gap):
             host = m.entity.name
         last = m.end
+    if not cities:
+        # A city the gazetteer does not know: "consulates-general in (Turkey) Mersin".
+        m = _UNKNOWN_CITY.match(sent.text, noun.end(), clause[1])
+        if m and not any(x.start <= m.start("city") < x.end for x in sent.mentions):
+            cities.append(m.group("city"))
+            last = m.end("city")
+    if cities:
+        # More cities listed after a known one: "in Bengaluru, Chandigarh and Mumbai".
+        while (m := _MORE_CITIES.match(sent.text, last, clause[1])) is not None:
+            if any(x.start <= m.start("city") < x.end and x.form != "city" for x in sent.mentions):
+                break
+            cities.append(m.group("city"))
+            last = m.end("city")
     return {"owner": owner, "host": host, "cities": cities, "kind": mission_kind(noun.group(0)), "end": last}
+
+
+_CITY_NAME = r"(?P<city>[A-ZÀ-ÖØ-Þİ][\w'’-]+(?:\.(?=\w)[\w'’-]*)?(?:\s+[A-ZÀ-ÖØ-Þİ][\w'’-]+)?)"
+_UNKNOWN_CITY = re.compile(r"\s+in\s+(?:the\s+city\s+of\s+)?(?:[A-Z][\w]+\s+(?=[A-ZÀ-ÖØ-Þİ]))?" + _CITY_NAME)
+_MORE_CITIES = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)" + _CITY_NAME)
 
 
 def _emit(sent: Sentence, t: Any, roles: dict[str, Any], event_type: str, dated: bool) -> Event | None:
@@ -145,7 +163,7 @@ def missions(sent: Sentence) -> Iterator[Event]:
         planned = bool(_PLAN_CUES.search(window)) or _is_planned(t)
         for ps, pe in phrase_spans:
             nouns = [
-                n for n in MISSION_NOUN.finditer(sent.text, ps, pe)
+                n for n in _nouns_in(sent, ps, pe)
                 if not any(s <= n.start() < e for s, e in blocked) and not _noun_negated(sent, t, n)
             ]  # fmt: skip
             nouns += _coordinated_nouns(sent, nouns, clause, blocked)
@@ -175,6 +193,16 @@ def missions(sent: Sentence) -> Iterator[Event]:
 _COORDINATION = re.compile(r"[\s,]*(?:and|as well as|plus|,)\s+(?:an?\s+|the\s+|its\s+|their\s+|two\s+|three\s+|several\s+)?", re.I)
 
 
+def _nouns_in(sent: Sentence, start: int, end: int) -> list[re.Match[str]]:
+    """Mission nouns starting inside the span, matched in full ("consulate-general" even when
+    the parse cut the phrase after "consulate")."""
+    out = []
+    for n in MISSION_NOUN.finditer(sent.text, start, end):
+        full = MISSION_NOUN.match(sent.text, n.start())
+        out.append(full if full is not None else n)
+    return out
+
+
 def _coordinated_nouns(
     sent: Sentence, nouns: list[re.Match[str]], clause: tuple[int, int], blocked: list[tuple[int, int]]
 ) -> list[re.Match[str]]:
@@ -185,10 +213,10 @@ def _coordinated_nouns(
     out: list[re.Match[str]] = []
     last = nouns[-1]
     while True:
-        end = _parse_phrase(sent, last, (last.start(), clause[1]))["end"]
-        nxt = MISSION_NOUN.search(sent.text, end, clause[1])
+        nxt = MISSION_NOUN.search(sent.text, last.end(), clause[1])
         if nxt is None or any(s <= nxt.start() < e for s, e in blocked):
             return out
+        end = _parse_phrase(sent, last, (last.start(), nxt.start()))["end"]
         if not _COORDINATION.fullmatch(sent.text[end : nxt.start()]):
             return out
         out.append(nxt)
