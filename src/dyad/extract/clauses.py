@@ -48,7 +48,7 @@ IRREALIS_HEADS = {
     "ready", "willing", "likely", "unlikely", "possible", "possibility", "prospect", "bill", "draft",
     "resolution", "proposal", "intention", "plans", "decision", "offer", "condition", "would",
     "calling", "refusal", "need", "require", "try", "attempt", "able", "apply", "bid", "persuade",
-    "convince", "undertake", "campaign", "pressure", "application", "candidacy", "urging",
+    "convince", "undertake", "campaign", "pressure", "application", "candidacy", "urging", "agree",
 }  # fmt: skip
 _MODALS = {"would", "could", "might", "may", "will", "shall", "should", "must", "can", "'ll", "wo", "ca"}
 _NEGATIONS = {"not", "never", "n't", "no", "neither", "nor", "without"}
@@ -95,15 +95,27 @@ def subject_spans(token: Any) -> list[Span]:
     if t.dep_ == "relcl" and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("which", "who", "that") for c in t.children):
         # "Morocco, which had opened an embassy": the relative pronoun stands for its head.
         return [(t.head.idx, t.head.idx + len(t.head.text))]
-    spans = children_spans(t, ("nsubj", "csubj"))
+    spans = [_core_span(c) for c in t.children if c.dep_ in ("nsubj", "csubj")]
     if not spans and t.dep_ in ("xcomp", "advcl", "acl", "relcl") and t.head.i != t.i:
-        if t.dep_ == "relcl":
+        if t.dep_ == "relcl" and t.head.pos_ in ("NOUN", "PROPN"):
             return [(t.head.idx, t.head.idx + len(t.head.text))]
         head, hops = t.head, 0
         while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i and hops < 4:
             head, hops = head.head, hops + 1
         return subject_spans(head) if head.pos_ in ("VERB", "AUX") else []
     return spans
+
+
+def _core_span(token: Any) -> Span:
+    """A subject without its relative clauses: "Suriname, which had recognised
+    Kosovo in 2016," is Suriname."""
+    start, end = subtree_span(token)
+    for child in token.children:
+        if child.dep_ in ("relcl", "acl") and child.idx > token.idx:
+            cut = subtree_span(child)[0]
+            text_before = child.doc.text[start:cut].rstrip(" ,")
+            return start, start + len(text_before)
+    return start, end
 
 
 def passive_subject_spans(token: Any) -> list[Span]:
@@ -199,7 +211,9 @@ def states_in(sent: Sentence, spans: Iterable[Span], kinds: tuple[str, ...] = ("
             if m.entity.kind in kinds:
                 found.append((m.start, m.entity.name))
         if groups:
-            for g in GROUP_WORDS.finditer(sent.text, start, end):
+            for g in GROUP_WORDS.finditer(sent.text):
+                if not start <= g.start() < end:
+                    continue
                 if g.group(0).lower() not in ("each other", "one another", "mutual", "mutually"):
                     found.extend((g.start(), p) for p in sent.ctx.parties)
         if not found and groups and _PRONOUN_SUBJECT.match(sent.text[start:end]):

@@ -130,8 +130,6 @@ _MONTH_NAMES = (
     "December",
 )
 _MONTH_NUMBER = {name[:3]: i for i, name in enumerate(_MONTH_NAMES, start=1)}
-# Tokens that can start a month-led form: full names and abbreviations, capitalised only.
-_MONTH_TOKENS = frozenset(_MONTH_NAMES) | frozenset(_MONTH_NUMBER) | {"Sept"}
 
 # Month names are matched case-sensitively: "may" and "march" in lower case are verbs, and
 # Wikipedia always capitalises months. Grouped by first letter (which ``re`` checks fast) and
@@ -193,18 +191,21 @@ _MONTH_RE = re.compile(
 )
 
 # Why a token scan: Python's ``re`` tries every alternative of a pattern at every position of
-# the text, which cost ~1 µs per character with the forms above. A scan that starts with a
-# plain character class (which ``re`` skips through in C) finds the few words that can start a
-# date, and the anchored forms run only there.
-_TOKEN_RE = re.compile(r"[0-9JFMASOND]\w*")
+# the text, which cost ~1 µs per character with the forms above. This scan starts with a plain
+# character class, which ``re`` skips through in C, and stops only where a number or a month
+# name starts a word: not inside a word or a number ("G20", "1,2008", "3.2008"), nor after a
+# sign ("$2008"). The anchored forms run only there.
+_TOKEN_RE = re.compile(
+    r"[0-9JFMASOND](?<![\w$€£¥#№].)(?<!\d[.,].)"
+    r"(?:(?<=\d)|(?:(?<=J)(?:anuary|une|uly|an|un|ul)|(?<=F)(?:ebruary|eb)|(?<=M)(?:arch|ay|ar)"
+    r"|(?<=A)(?:pril|ugust|pr|ug)|(?<=S)(?:eptember|ept|ep)|(?<=O)(?:ctober|ct)|(?<=N)(?:ovember|ov)"
+    r"|(?<=D)(?:ecember|ec))(?![a-z]))"
+)
 # Relative expressions are found from their unit word; the words before it are read after.
 _UNIT_RE = re.compile(
     r"(?P<u>day|week|month|year|morning|afternoon|evening|night)(?P<pl>s)?"
     r"(?:\s+(?P<dir>later|earlier|afterwards?|(?:after|before|prior)(?=\s*(?:[,.;:)!?]|\Z))))?(?![\w])"
 )
-# Substrings one of which every unit word contains ("ning": morning, evening; "noon": afternoon);
-# testing them is much cheaper than running the unit pattern over a sentence that has none.
-_UNIT_HINTS = ("day", "year", "month", "week", "ning", "night", "noon")
 
 
 def _words_in_order(words: str) -> list[str]:
@@ -514,20 +515,12 @@ def _absolutes(text: str) -> list[_Found]:
         pos = token.start()
         if pos < consumed:
             continue
-        if pos:
-            prev = text[pos - 1]
-            # not inside a word or a number ("G20", "1,2008", "3.2008"), nor after a sign ("$2008")
-            if prev.isalnum() or prev in "_$€£¥#№" or (prev in ".," and pos > 1 and text[pos - 2].isdigit()):
-                continue
-        word = token.group()
-        if word[0].isdigit():
+        if text[pos].isdigit():
             m = _DIGIT_RE.match(text, pos)
             found = _digit_form(text, m) if m else []
-        elif word in _MONTH_TOKENS:
+        else:
             m = _MONTH_RE.match(text, pos)
             found = _month_form(text, m) if m else []
-        else:
-            continue
         found = [f for f in found if _valid(*f.fields)]
         if found:
             out.extend(found)
@@ -641,7 +634,9 @@ def find_dates(text: str) -> list[DateMention]:
     fills them. Invalid calendar dates ("31 April 2010") are not mentions.
     """
     found = _absolutes(text)
-    if any(hint in text for hint in _UNIT_HINTS):
+    # Every unit word contains one of these ("ni": morning, evening, night); testing them is much
+    # cheaper than running the unit pattern over a sentence that has none.
+    if "day" in text or "year" in text or "month" in text or "week" in text or "ni" in text or "noon" in text:
         found = sorted(found + _relatives(text), key=lambda f: f.start)
     mentions: list[DateMention] = []
     last_end = 0

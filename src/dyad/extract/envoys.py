@@ -90,6 +90,7 @@ def _person(sent: Sentence, spans: list[tuple[int, int]], exclude: set[str]) -> 
         if (
             len(words) == 1
             and words[0] not in exclude
+            and words[0].lower() not in ("its", "his", "her", "their", "the", "he", "she", "it", "they")
             and sent.ctx.gazetteer.get(words[0]) is None
             and not any(m.text == words[0] for m in sent.mentions)
         ):

@@ -104,7 +104,12 @@ def _parse_phrase(sent: Sentence, noun: re.Match[str], clause: tuple[int, int]) 
     if not cities:
         # A city the gazetteer does not know: "consulates-general in (Turkey) Mersin".
         m = _UNKNOWN_CITY.match(sent.text, noun.end(), clause[1])
-        if m and not any(x.start <= m.start("city") < x.end for x in sent.mentions):
+        if (
+            m
+            and m.group("city") not in _NOT_CITIES
+            and (m.group("pre") is None or any(x.start == m.start("pre") for x in sent.mentions))
+            and not any(x.start <= m.start("city") < x.end for x in sent.mentions)
+        ):
             cities.append(m.group("city"))
             last = m.end("city")
     if cities:
@@ -118,7 +123,13 @@ def _parse_phrase(sent: Sentence, noun: re.Match[str], clause: tuple[int, int]) 
 
 
 _CITY_NAME = r"(?P<city>[A-ZÀ-ÖØ-Þİ][\w'’-]+(?:\.(?=\w)[\w'’-]*)?(?:\s+[A-ZÀ-ÖØ-Þİ][\w'’-]+)?)"
-_UNKNOWN_CITY = re.compile(r"\s+in\s+(?:the\s+city\s+of\s+)?(?:[A-Z][\w]+\s+(?=[A-ZÀ-ÖØ-Þİ]))?" + _CITY_NAME)
+_UNKNOWN_CITY = re.compile(r"\s+in\s+(?:the\s+city\s+of\s+)?(?:(?P<pre>[A-Z][\w]+)\s+(?=[A-ZÀ-ÖØ-Þİ]))?" + _CITY_NAME)
+_NOT_CITIES = {
+    "America", "Europe", "Asia", "Africa", "Oceania", "Caribbean", "Pacific", "Atlantic", "Middle East",
+    "Latin America", "South America", "North America", "Central America", "Balkans", "Caucasus", "January",
+    "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December", "The", "This", "That", "Its", "Their", "His", "Her",
+}  # fmt: skip
 _MORE_CITIES = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)" + _CITY_NAME)
 
 

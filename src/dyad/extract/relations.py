@@ -32,7 +32,7 @@ from dyad.model import Event
 
 __all__ = ["established", "severed"]
 
-_ESTABLISH = {"establish", "re-establish", "reestablish", "restore", "resume", "normalise", "normalize", "open", "forge", "launch", "agree"}
+_ESTABLISH = {"establish", "re-establish", "reestablish", "restore", "resume", "normalise", "normalize", "open", "forge", "launch"}
 _SEVER = {"sever", "break", "cut", "suspend", "terminate", "rupture", "freeze", "end"}
 _HAVE = {"have", "maintain", "enjoy"}
 _RELATIONS = re.compile(r"\b(?:diplomatic\s+)?(?:relations|ties)\b", re.IGNORECASE)

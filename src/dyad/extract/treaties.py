@@ -106,7 +106,8 @@ def signed(sent: Sentence) -> Iterator[Event]:
         if passive:
             parties = states_in(sent, agent_spans(t) + prep_spans(t, ("between", "with")))
         else:
-            parties = states_in(sent, subject_spans(t) + prep_spans(t, ("with", "between")))
+            parties = states_in(sent, subject_spans(t))
+            parties += [p for p in _named_states(sent, prep_spans(t, ("with", "between"))) if p not in parties]
         if len(parties) < 2:
             for p in sent.ctx.parties:
                 if p not in parties and len(parties) < 2:
@@ -115,6 +116,10 @@ def signed(sent: Sentence) -> Iterator[Event]:
             continue
         sent.ctx.last_treaty = title
         yield new_event(sent, "treaty_signed", {"parties": parties, "title": title}, date_for(sent, t))
+
+
+def _named_states(sent: Sentence, spans: list[tuple[int, int]]) -> list[str]:
+    return [m.entity.name for s, e in spans for m in sent.mentions_in(s, e) if m.entity.kind == "state" and m.form != "adjective"]
 
 
 def _adjective_parties(sent: Sentence, start: int, end: int) -> list[str]:
