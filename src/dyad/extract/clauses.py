@@ -284,7 +284,7 @@ def _distance(d: DatedMention, token: Any) -> int:
     return d.start - pos if d.start >= pos else (pos - d.end) + 5
 
 
-_NAME = re.compile(r"\b([A-Z][a-z'’\-]+(?:\s+(?:[A-Z][a-z'’\-]+|de|van|von|al|bin|ibn|da|dos|del|la|le)){1,3})\b")
+_NAME = re.compile(r"\b([A-Z][a-z'’\-]+(?:\s+(?:[A-Z][a-z'’\-]+|de|van|von|al|bin|ibn|da|dos|del|la|le)){1,4})\b")
 _NOT_PERSON_WORDS = {
     "President", "Prime", "Minister", "Foreign", "Ambassador", "Parliament", "Council", "Republic",
     "Federation", "Government", "Ministry", "Embassy", "Affairs", "State", "Duma", "Assembly", "General",

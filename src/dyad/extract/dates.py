@@ -710,8 +710,9 @@ class DateContext:
           day-precise anchor, month offsets a month-precise one and give month precision, year
           offsets give year precision. Otherwise ``None``: never more precise than the text.
 
-        With ``update`` (the default) the result becomes the new anchor, unless the mention is
-        attributive ("the 1970 Declaration" names a thing, it does not move the story).
+        With ``update`` (the default) the result becomes the new anchor through :meth:`observe`,
+        unless the mention is attributive ("the 1970 Declaration" names a thing, it does not
+        move the story). Observing the same mention again afterwards changes nothing.
         """
         if mention.decade:
             return None
@@ -728,13 +729,17 @@ class DateContext:
                 value = None
         else:
             value = None
-        if update and not mention.attributive:
+        if update:
             self.observe(mention, value)
         return value
 
     def observe(self, mention: DateMention, value: str | None) -> None:
-        """Make ``value`` (the resolved date of ``mention``) the anchor; ``None`` keeps the old one."""
-        if value is None or mention.decade:
+        """Make ``value`` (the resolved date of ``mention``) the anchor.
+
+        ``None`` keeps the old anchor, and so do attributive mentions and decades: callers may
+        observe every mention they resolved without "the 1970 Declaration" resetting the year.
+        """
+        if value is None or mention.decade or mention.attributive:
             return
         parts = value.split("-")
         self._anchor = (

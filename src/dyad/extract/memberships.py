@@ -43,7 +43,7 @@ def memberships(sent: Sentence) -> Iterator[Event]:
         hops = 0
         while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and hops < 3:
             verb, hops = verb.head, hops + 1
-        if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in ("be", "become", "remain"):
+        if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in ("be", "become", "remain", "found"):
             continue
         if irrealis(verb, sent) or any(c.dep_ == "neg" for c in t.children):
             continue
