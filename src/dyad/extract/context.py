@@ -105,6 +105,7 @@ class PersonRecord:
     sender: str | None = None
     receiver: str | None = None
     role: str = ""  # "ambassador", "leader", ...
+    state: str | None = None  # whose leader or minister the person is
 
 
 @dataclass
@@ -150,12 +151,14 @@ class ArticleContext:
         if not parts:
             return None
         if len(parts) > 1:
-            # "Al Khaja" after "Mohamed Al Khaja": a full name or its tail.
+            # "Al Khaja" after "Mohamed Al Khaja": a full name, its tail or its head.
             for rec in reversed(self.persons):
-                if rec.full == name or rec.full.endswith(" " + name):
+                if rec.full == name or rec.full.endswith(" " + name) or rec.full.startswith(name + " "):
                     return rec
             return None
         same = [rec for rec in reversed(self.persons) if rec.surname == parts[-1]]
+        if not same and role == "leader":
+            same = [rec for rec in reversed(self.persons) if rec.full.split()[0] == parts[0]]
         if role:
             for rec in same:
                 if rec.role == role:

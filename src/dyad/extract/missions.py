@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dyad.extract.clauses import (
+    children_spans,
     other_clauses,
     date_for,
     is_passive,
@@ -141,6 +142,13 @@ def _emit(sent: Sentence, t: Any, roles: dict[str, Any], event_type: str, dated:
         owner = sent.ctx.other_party(host)
     if not owner or not host or owner == host:
         return None
+    city = roles.get("city")
+    other = sent.ctx.other_party(owner)
+    if host not in sent.ctx.parties and other and city:
+        # "the Turkish embassy in Nicosia" in an article on Northern Cyprus: its capital's city.
+        capital = getattr(sent.ctx.gazetteer.get(other), "capital", None) or ""
+        if capital.endswith(str(city)):
+            host = other
     out = {"owner": owner, "host": host, "kind": roles["kind"]}
     if roles.get("city"):
         out["city"] = roles["city"]
@@ -232,6 +240,34 @@ def _coordinated_nouns(
             return out
         out.append(nxt)
         last = nxt
+
+
+@register("missions_existing.v1")
+def existing(sent: Sentence) -> Iterator[Event]:
+    """"The Turkish embassy in Nicosia is the largest foreign mission", "Russia's embassy is
+    located in Sukhumi": a mission named as the subject of a statement exists."""
+    if sent.doc is None or not MISSION_NOUN.search(sent.text):
+        return
+    for t in sent.doc:
+        lemma = t.lemma_.lower()
+        if not ((lemma == "be" and t.dep_ == "ROOT") or (lemma in _LOCATED and is_passive(t))):
+            continue
+        if _negated(sent, t) or any(c.dep_ == "aux" and c.lower_ in ("will", "would") for c in t.children):
+            continue
+        for ps, pe in children_spans(t, ("nsubj", "nsubjpass")):
+            noun = MISSION_NOUN.search(sent.text, ps, pe)
+            if noun is None:
+                continue
+            roles = _parse_phrase(sent, noun, (ps, max(pe, subtree_span(t)[1])))
+            if roles["owner"] is None:
+                continue
+            for city in roles["cities"] or [None]:
+                event = _emit(sent, t, {**roles, "city": city}, "mission_opened", dated=False)
+                if event is not None:
+                    yield event
+
+
+_LOCATED = {"locate", "situate", "base", "house"}
 
 
 def _make(sent: Sentence, t: Any, roles: dict[str, Any], lemma: str, planned: bool) -> Event | None:

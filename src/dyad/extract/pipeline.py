@@ -169,11 +169,23 @@ _TITLED = re.compile(
 
 
 def _remember_people(sent: Sentence) -> None:
-    """Record heads of state and ministers by name, so a bare surname later is not taken for an envoy."""
+    """Record heads of state and ministers by name and state ("Somali President Hassan Sheikh
+    Mohamud", "President Leonid Tibilov of South Ossetia"), so that a bare surname later is not
+    taken for an envoy and "Abiy and Hassan Sheikh signed" knows whose leaders signed."""
     for m in _TITLED.finditer(sent.text):
         name = m.group("name")
         if sent.ctx.gazetteer.get(name.split()[0]) is not None:
             continue
+        state = None
+        before = [x for x in sent.mentions if x.end <= m.start() and m.start() - x.end <= 2 and x.entity.kind == "state"]
+        after = re.match(r"\s+of\s+(?:the\s+)?", sent.text[m.end() :])
+        if before:
+            state = before[-1].entity.name
+        elif after:
+            follow = [x for x in sent.mentions if x.start == m.end() + after.end() and x.entity.kind == "state"]
+            state = follow[0].entity.name if follow else None
         rec = sent.ctx.find_person(name) if len(name.split()) == 1 else None
         if rec is None:
-            sent.ctx.remember_person(name, role="leader")
+            sent.ctx.remember_person(name, role="leader", state=state)
+        elif state and not rec.state:
+            rec.state = state

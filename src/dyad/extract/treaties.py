@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from dyad.extract.clauses import (
+    children_spans,
+    persons_in,
     agent_spans,
     date_for,
     irrealis,
@@ -108,14 +110,30 @@ def signed(sent: Sentence) -> Iterator[Event]:
         else:
             parties = states_in(sent, subject_spans(t))
             parties += [p for p in _named_states(sent, prep_spans(t, ("with", "between"))) if p not in parties]
-        if len(parties) < 2:
-            for p in sent.ctx.parties:
-                if p not in parties and len(parties) < 2:
-                    parties.append(p)
+        for p in _more_parties(sent, t):
+            if p not in parties and len(parties) < 2:
+                parties.append(p)
         if len(parties) < 2:
             continue
         sent.ctx.last_treaty = title
         yield new_event(sent, "treaty_signed", {"parties": parties, "title": title}, date_for(sent, t))
+
+
+def _more_parties(sent: Sentence, t: Any) -> list[str]:
+    """Who else signed, when the subject names fewer than two states: the states whose leaders
+    are named in the subject, the subject of the clause the signing hangs from ("X and Y restored
+    relations, when a delegation signed ..."), then the article's parties."""
+    out: list[str] = []
+    for s, e in subject_spans(t):
+        for _, _, name in persons_in(sent, s, e):
+            rec = sent.ctx.find_person(name, role="leader")
+            if rec is not None and rec.state:
+                out.append(rec.state)
+    head = t
+    while head.dep_ in ("advcl", "conj", "xcomp", "ccomp") and head.head.i != head.i:
+        head = head.head
+        out += [p for p in states_in(sent, children_spans(head, ("nsubj",)), groups=True) if p not in out]
+    return out + [p for p in sent.ctx.parties if p not in out]
 
 
 def _named_states(sent: Sentence, spans: list[tuple[int, int]]) -> list[str]:

@@ -17,6 +17,8 @@ unclosed ``{{``, ``[[`` or tags. Before parsing, one linear scan pairs the opene
 closers; openers left unpaired are blanked out (same length, so offsets do not move), unclosed
 tables are closed where they most likely end, and the text is parsed in pieces cut at newlines
 that no construct spans. Broken markup thus costs a warning, never an exception or minutes.
+The same scan blanks what would be dropped anyway (references, comments, templates that render
+nothing), which halves the parser's work on a typical article.
 """
 
 from __future__ import annotations
@@ -62,57 +64,32 @@ _KEEP_RUN = re.compile(f"{_KEEP}+")
 _CHUNK = 8000  # parse in pieces of about this size, cut at newlines no construct spans
 _MAX_WARNINGS = 20
 
+# Sections of reference material, skipped with their subsections ("See also" is kept).
 _REFERENCE_SECTIONS = frozenset(
-    {
-        "references",
-        "notes",
-        "external links",
-        "further reading",
-        "sources",
-        "bibliography",
-        "citations",
-        "footnotes",
-        "notes and references",
-        "references and notes",
-        "works cited",
+    [
+        *("references", "notes", "external links", "further reading", "sources", "bibliography"),
+        *("citations", "footnotes", "notes and references", "references and notes", "works cited"),
         "general and cited sources",
-    }
+    ]
 )
-
 # Tags whose content is not article text.
 _DROP_TAGS = frozenset(
-    {
-        "ref",
-        "references",
-        "gallery",
-        "math",
-        "chem",
-        "ce",
-        "score",
-        "timeline",
-        "graph",
-        "imagemap",
-        "templatedata",
-        "templatestyles",
-        "mapframe",
-        "maplink",
-        "includeonly",
-        "syntaxhighlight",
-        "source",
-        "hiero",
-        "style",
-        "script",
-        "indicator",
-    }
+    [
+        *("ref", "references", "gallery", "math", "chem", "ce", "score", "timeline", "graph"),
+        *("imagemap", "templatedata", "templatestyles", "mapframe", "maplink", "includeonly"),
+        *("syntaxhighlight", "source", "hiero", "style", "script", "indicator"),
+    ]
 )
 # Tags whose content the parser does not read as wikitext.
 _LITERAL_TAGS = frozenset(
-    {"nowiki", "pre", "math", "chem", "ce", "score", "timeline", "graph", "templatedata", "syntaxhighlight"}
-    | {"source", "hiero", "mapframe", "maplink", "style", "script"}
+    [
+        *("nowiki", "pre", "math", "chem", "ce", "score", "timeline", "graph", "templatedata"),
+        *("syntaxhighlight", "source", "hiero", "mapframe", "maplink", "style", "script"),
+    ]
 )
 # Tags that need no closing tag (the parser handles these without backtracking).
 _SINGLE_TAGS = frozenset(
-    {"br", "wbr", "hr", "img", "meta", "link", "col", "li", "dt", "dd", "tr", "td", "th"}
+    ["br", "wbr", "hr", "img", "meta", "link", "col", "li", "dt", "dd", "tr", "td", "th"]
 )
 _CELL_TAGS = frozenset({"td", "th"})
 _TABLE_PARTS = frozenset({"table", "tr", "td", "th", "caption", "tbody", "thead", "tfoot"})
@@ -133,18 +110,8 @@ _BEFORE_WORD = re.compile(r"(?<=[^\S\n])(?=[^\W_])")  # between a space and a le
 _HEADING_LINE = re.compile(r"^(=+)[^\n]*\1[ \t]*$")
 
 _MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
 )
 _MONTH_NUMBER = {m.lower(): i for i, m in enumerate(_MONTHS, 1)} | {
     m[:3].lower(): i for i, m in enumerate(_MONTHS, 1)
@@ -225,10 +192,18 @@ def _tag_name(tag: Tag) -> str:
     return str(tag.tag).strip().lower()
 
 
+def _clean(markup: str) -> str:
+    """Text of a name or key: blanked comments removed, spaces trimmed."""
+    if _DROP in markup:
+        markup = markup.replace(_DROP, "")
+    if "<!--" in markup:
+        markup = _COMMENT.sub("", markup)
+    return markup.strip()
+
+
 def _template_name(node: Template) -> str:
     """Normalised template name: ``{{ Flag_icon <!-- x --> |...}}`` -> ``flag icon``."""
-    name = _COMMENT.sub("", str(node.name))
-    name = " ".join(name.replace("_", " ").split()).lower()
+    name = " ".join(_clean(str(node.name)).replace("_", " ").split()).lower()
     return name.removeprefix("template:").strip()
 
 
@@ -680,7 +655,11 @@ class _Reader:
                 self.inline(node.title, pos + 1 + len(str(node.url)) + gap, out)
         elif isinstance(node, HTMLEntity):
             char = node.normalize()
-            out.append((" " if char.isspace() else char, pos, pos + size, False))
+            if char.isspace():
+                char = " "
+            elif any(0xD800 <= ord(c) <= 0xDFFF for c in char):  # "&#xD800;" would break UTF-8
+                char = "\ufffd"
+            out.append((char, pos, pos + size, False))
         elif isinstance(node, Heading):
             self.inline(node.title, pos + node.level, out)
         elif isinstance(node, Argument) and node.default is not None:
@@ -740,7 +719,7 @@ class _Reader:
         named: dict[str, tuple[Parameter, int]] = {}
         index = 0
         for p, vpos in _params(node, pos):
-            key = str(p.name).strip()
+            key = _clean(str(p.name))
             if not p.showkey:
                 index += 1
                 positional[index] = (p, vpos)
@@ -903,7 +882,7 @@ class _Reader:
         from_position: dict[str, str] = {}
         index = 0
         for p, vpos in _params(node, pos):
-            key = str(p.name).strip()
+            key = _clean(str(p.name))
             if not p.showkey:
                 index += 1
                 key = str(index)

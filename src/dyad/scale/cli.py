@@ -68,6 +68,7 @@ def ingest_dump_cli(
     force: bool = False,
     as_json: bool = False,
     quiet: bool = False,
+    processor: str | None = None,
     console: Console | None = None,
     err_console: Console | None = None,
 ) -> int:
@@ -81,10 +82,11 @@ def ingest_dump_cli(
             workers=workers,
             dask_address=dask,
             select=select,
-            progress=not quiet and not as_json,
+            progress=not quiet and not as_json and err.is_terminal,
             index=index,
             restart=restart,
             force=force,
+            processor=processor,
         )
     except IngestInterrupted as stopped:
         report = stopped.report
@@ -142,6 +144,9 @@ def ingest(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    processor: Annotated[
+        str | None, typer.Option("--processor", hidden=True, help="Another page processor, as module:function.")
+    ] = None,
 ) -> None:
     """Stream a whole dump: select the relations articles, extract their events, store them.
 
@@ -159,6 +164,7 @@ def ingest(
         force=force,
         as_json=as_json,
         quiet=quiet,
+        processor=processor,
     )
     if code:
         raise typer.Exit(code)

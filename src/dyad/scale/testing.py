@@ -13,8 +13,10 @@ workers as ``"dyad.scale.testing:quick_processor"``.
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from dyad.scale.parallel import PageJob
 __all__ = [
     "SELECTED_TITLES",
     "quick_processor",
+    "slow_processor",
     "sample_pages",
     "write_sample_dump",
 ]
@@ -233,3 +236,9 @@ def quick_processor(job: PageJob) -> tuple[Document, list[Event]]:
         roles = {"parties": parties} if len(parties) == 2 else {"actor": job.title}
         events.append(Event("relations_established", roles, match.group(1), [evidence], "quick", 0.5))
     return doc, events
+
+
+def slow_processor(job: PageJob) -> tuple[Document, list[Event]]:
+    """:func:`quick_processor` after a pause of ``$DYAD_TEST_DELAY`` seconds (default 0.02): for interrupting."""
+    time.sleep(float(os.environ.get("DYAD_TEST_DELAY", "0.02")))
+    return quick_processor(job)
