@@ -138,7 +138,9 @@ def test_unknown_name_is_one_line_with_suggestions(db: str) -> None:
     done = _dyad("status", "Abkhasia", "Russia", "--db", db)
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and "unknown state or organisation: 'Abkhasia'" in lines[0] and "Abkhazia" in lines[0]
+    assert (
+        len(lines) == 1 and "unknown state or organisation: 'Abkhasia'" in lines[0] and "Abkhazia" in lines[0]
+    )
     bad_date = _dyad("status", "Abkhazia", "Russia", "--on", "someday", "--db", db)
     assert bad_date.returncode == 1 and len(bad_date.stderr.strip().splitlines()) == 1
 

@@ -41,8 +41,12 @@ def test_identity_persons_by_family_name() -> None:
 
 def test_identity_treaty_titles_normalised() -> None:
     roles = {"parties": ["Abkhazia", "Russia"]}
-    a = identity_of("treaty_signed", {**roles, "title": "Treaty of Friendship, Cooperation and Mutual Assistance"})
-    b = identity_of("treaty_signed", {**roles, "title": "treaty on friendship, co-operation and mutual assistance"})
+    a = identity_of(
+        "treaty_signed", {**roles, "title": "Treaty of Friendship, Cooperation and Mutual Assistance"}
+    )
+    b = identity_of(
+        "treaty_signed", {**roles, "title": "treaty on friendship, co-operation and mutual assistance"}
+    )
     c = identity_of("treaty_signed", {**roles, "title": "Agreement on Joint Border Protection"})
     assert a != c
     # "co-operation" folds to "co operation": a different word; the key is still close enough to link
@@ -50,7 +54,9 @@ def test_identity_treaty_titles_normalised() -> None:
 
 
 def test_identity_ignores_city_and_date() -> None:
-    a = identity_of("mission_opened", {"owner": "Russia", "host": "Abkhazia", "kind": "embassy", "city": "Sukhumi"})
+    a = identity_of(
+        "mission_opened", {"owner": "Russia", "host": "Abkhazia", "kind": "embassy", "city": "Sukhumi"}
+    )
     b = identity_of("mission_opened", {"owner": "Russia", "host": "Abkhazia", "kind": "Embassy"})
     assert a == b
 
@@ -102,9 +108,9 @@ def test_tie_more_precise_then_earliest() -> None:
 
 def test_coarse_date_supports_every_precise_date_it_contains() -> None:
     choice = choose_date(
-        cluster_claims([claim("a", "2009-12-14"), claim("b", "2009-12-15"), claim("c", "2009-12-15"), claim("d", "2009")])[
-            0
-        ]
+        cluster_claims(
+            [claim("a", "2009-12-14"), claim("b", "2009-12-15"), claim("c", "2009-12-15"), claim("d", "2009")]
+        )[0]
     )
     assert choice.date == "2009-12-15"
     assert {c.date: c.support for c in choice.candidates} == {"2009": 1, "2009-12-14": 2, "2009-12-15": 3}
@@ -158,7 +164,12 @@ _values = st.one_of(
     st.none(),
     st.builds(lambda y: f"{y}", st.integers(2007, 2010)),
     st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(2007, 2010), st.integers(1, 12)),
-    st.builds(lambda y, m, d: f"{y}-{m:02d}-{d:02d}", st.integers(2007, 2010), st.integers(1, 12), st.integers(1, 28)),
+    st.builds(
+        lambda y, m, d: f"{y}-{m:02d}-{d:02d}",
+        st.integers(2007, 2010),
+        st.integers(1, 12),
+        st.integers(1, 28),
+    ),
 )
 _claims = st.lists(st.tuples(st.sampled_from("abcde"), _values), min_size=1, max_size=12)
 
@@ -195,7 +206,12 @@ def test_every_claim_in_exactly_one_fact_and_dates_well_chosen(items: list[tuple
         assert choice.date in {c.date for c in dated}
         # the chosen date is never coarser than a compatible date of the same fact
         for c in dated:
-            assert c.start is not None and c.end is not None and choice.start is not None and choice.end is not None
+            assert (
+                c.start is not None
+                and c.end is not None
+                and choice.start is not None
+                and choice.end is not None
+            )
             if c.start <= choice.start and choice.end <= c.end:
                 continue
             if choice.start <= c.start and c.end <= choice.end:

@@ -146,7 +146,9 @@ def test_envoys_with_tenures(kb: KnowledgeBase) -> None:
         ("Aslan Kvitsinia", "2017-03-01", "succeeded", "Beslan Tarba"),
         ("Beslan Tarba", None, None, None),
     ]
-    assert [t.person for t in kb.envoys("Abkhazia", "Russia", on="2016") if t.in_office] == ["Aslan Kvitsinia"]
+    assert [t.person for t in kb.envoys("Abkhazia", "Russia", on="2016") if t.in_office] == [
+        "Aslan Kvitsinia"
+    ]
     assert [t.receiver for t in kb.envoys("Russia")] == ["Abkhazia", "Abkhazia"]
 
 
@@ -160,7 +162,9 @@ def test_treaties_in_force_once_every_party_ratified(kb: KnowledgeBase) -> None:
     friendship, border = kb.treaties("Abkhazia", "Russia")
     assert (friendship.in_force, friendship.in_force_since) == (True, "2008-11-21")
     assert (border.in_force, border.not_ratified) == (False, ("Russia",))
-    assert [t.title for t in kb.treaties("Russia", "Abkhazia", pending=True)] == ["Agreement on Joint Border Protection"]
+    assert [t.title for t in kb.treaties("Russia", "Abkhazia", pending=True)] == [
+        "Agreement on Joint Border Protection"
+    ]
     assert kb.treaties("Georgia", "Russia") == []
 
 
@@ -204,7 +208,12 @@ def test_search_and_event(kb: KnowledgeBase) -> None:
 def test_entities_and_documents(kb: KnowledgeBase) -> None:
     names = [e.name for e in kb.entities()]
     assert names == sorted(names) and "Vanuatu" in names
-    assert {d.doc for d in kb.documents()} == {"abkhazia-russia", "georgia-russia", "abkhazia-pacific", "nauru-abkhazia"}
+    assert {d.doc for d in kb.documents()} == {
+        "abkhazia-russia",
+        "georgia-russia",
+        "abkhazia-pacific",
+        "nauru-abkhazia",
+    }
 
 
 def test_bad_date(kb: KnowledgeBase) -> None:

@@ -37,7 +37,10 @@ def test_recognition_recognised_withdrawn_rerecognised() -> None:
         fact("recognition", "2013-07-12", actor="Vanuatu", target="Abkhazia"),
         fact("recognition", "2008-08-26", actor="Russia", target="Abkhazia"),  # another pair: ignored
     ]
-    at = {d: recognition_state(facts, "Vanuatu", "Abkhazia", D(d)) for d in ("2010-01-01", "2012-01-01", "2013-06-01", "2014-01-01")}
+    at = {
+        d: recognition_state(facts, "Vanuatu", "Abkhazia", D(d))
+        for d in ("2010-01-01", "2012-01-01", "2013-06-01", "2014-01-01")
+    }
     assert at["2010-01-01"].status == "none"
     assert (at["2012-01-01"].status, at["2012-01-01"].since) == ("recognised", "2011-05-23")
     assert (at["2013-06-01"].status, at["2013-06-01"].recognises) == ("withdrawn", False)
@@ -104,7 +107,9 @@ def test_envoy_tenure_ended_by_dismissal() -> None:
 
 def test_envoy_tenure_ended_by_the_next_appointment() -> None:
     facts = [
-        fact("ambassador_appointed", "2008-10-20", person="Aslan Kvitsinia", actor="Abkhazia", target="Russia"),
+        fact(
+            "ambassador_appointed", "2008-10-20", person="Aslan Kvitsinia", actor="Abkhazia", target="Russia"
+        ),
         fact("credentials_presented", "2009-01-16", person="Kvitsinia", actor="Abkhazia", target="Russia"),
         fact("ambassador_appointed", "2017-03-01", person="Beslan Tarba", actor="Abkhazia", target="Russia"),
     ]
@@ -132,7 +137,9 @@ def test_credentials_without_appointment_open_a_tenure() -> None:
 def test_missions_planned_open_closed() -> None:
     facts = [
         fact("mission_planned", "2008-09", actor="Russia", target="Abkhazia", kind="embassy"),
-        fact("mission_opened", "2009-05-01", actor="Russia", target="Abkhazia", kind="embassy", city="Sukhumi"),
+        fact(
+            "mission_opened", "2009-05-01", actor="Russia", target="Abkhazia", kind="embassy", city="Sukhumi"
+        ),
         fact("mission_closed", "2040", actor="Russia", target="Abkhazia", kind="embassy", city="Sukhumi"),
         fact("mission_opened", "2012", actor="Russia", target="Abkhazia", kind="consulate", city="Gagra"),
     ]

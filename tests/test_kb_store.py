@@ -118,15 +118,23 @@ def test_changed_document_replaces_only_its_own_events(kb: KnowledgeBase) -> Non
     shared = next(f for f in kb.timeline("Russia", "Abkhazia") if f.type == "recognition")
     assert shared.sources == ("abkhazia-russia", "nicaragua")
     with kb.engine.connect() as conn:
-        untouched = conn.execute(select(FactRow).where(FactRow.type == "recognition", FactRow.n_sources == 1)).all()
+        untouched = conn.execute(
+            select(FactRow).where(FactRow.type == "recognition", FactRow.n_sources == 1)
+        ).all()
         other_row = conn.execute(select(DocumentRow).where(DocumentRow.doc_id == "nicaragua")).one()
 
     changed = doc("abkhazia-russia", d.text + " Edited.")
-    new_events = [events[0], ev("relations_established", "2008-09-10", d.doc_id, "Edited.", parties=["Abkhazia", "Russia"])]
+    new_events = [
+        events[0],
+        ev("relations_established", "2008-09-10", d.doc_id, "Edited.", parties=["Abkhazia", "Russia"]),
+    ]
     assert kb.store_document(changed, new_events) == "updated"
 
     with kb.engine.connect() as conn:
-        assert conn.execute(select(FactRow).where(FactRow.type == "recognition", FactRow.n_sources == 1)).all() == untouched
+        assert (
+            conn.execute(select(FactRow).where(FactRow.type == "recognition", FactRow.n_sources == 1)).all()
+            == untouched
+        )
         assert conn.execute(select(DocumentRow).where(DocumentRow.doc_id == "nicaragua")).one() == other_row
     again = next(f for f in kb.timeline("Russia", "Abkhazia") if f.type == "recognition")
     assert (again.id, again.sources) == (shared.id, ("abkhazia-russia", "nicaragua"))
@@ -171,7 +179,10 @@ def test_forget_then_ingest_again_is_like_never_forgotten(kb: KnowledgeBase) -> 
 
 def test_agreeing_sources_make_one_fact_with_several_evidences(kb: KnowledgeBase) -> None:
     for name in ("a", "b", "c"):
-        kb.store_document(doc(name), [ev("recognition", "2008-08-26", name, f"{name} says so", actor="Russia", target="Abkhazia")])
+        kb.store_document(
+            doc(name),
+            [ev("recognition", "2008-08-26", name, f"{name} says so", actor="Russia", target="Abkhazia")],
+        )
     (f,) = kb.timeline("Abkhazia")
     assert f.sources == ("a", "b", "c") and not f.conflict
     detail = kb.event(f.id)
@@ -198,7 +209,9 @@ def test_disagreeing_sources_make_one_fact_and_a_conflict(kb: KnowledgeBase) -> 
 
 def test_compatible_precisions_keep_the_precise_date(kb: KnowledgeBase) -> None:
     kb.store_document(doc("a"), [ev("relations_established", "2009", "a", parties=["Abkhazia", "Nicaragua"])])
-    kb.store_document(doc("b"), [ev("relations_established", "2009-05-01", "b", parties=["Nicaragua", "Abkhazia"])])
+    kb.store_document(
+        doc("b"), [ev("relations_established", "2009-05-01", "b", parties=["Nicaragua", "Abkhazia"])]
+    )
     (f,) = kb.timeline("Nicaragua")
     assert (f.date, f.precision, f.conflict, f.sources) == ("2009-05-01", "day", False, ("a", "b"))
 
@@ -223,7 +236,10 @@ def test_persons_match_by_family_name_and_treaties_by_title(kb: KnowledgeBase) -
            title="treaty of friendship, cooperation and mutual assistance between Russia and Abkhazia"),
     ])  # fmt: skip
     facts = kb.timeline("Abkhazia", "Russia")
-    assert [(f.type, f.sources) for f in facts] == [("treaty_signed", ("a", "b")), ("ambassador_appointed", ("a", "b"))]
+    assert [(f.type, f.sources) for f in facts] == [
+        ("treaty_signed", ("a", "b")),
+        ("ambassador_appointed", ("a", "b")),
+    ]
     assert facts[1].roles["person"] == "Aslan Kvitsinia"
 
 
@@ -250,7 +266,13 @@ def test_entities_carry_ids_and_aliases(kb: KnowledgeBase) -> None:
     by_name = {e.name: e for e in kb.entities()}
     assert set(by_name) == {"Russia", "Abkhazia"}  # "Russian Federation" and "RUS" were folded
     russia = by_name["Russia"]
-    assert (russia.iso2, russia.iso3, russia.wikidata, russia.cow, russia.known) == ("RU", "RUS", "Q159", 365, True)
+    assert (russia.iso2, russia.iso3, russia.wikidata, russia.cow, russia.known) == (
+        "RU",
+        "RUS",
+        "Q159",
+        365,
+        True,
+    )
     assert "Russian Federation" in russia.aliases and russia.facts == 3
 
 
@@ -294,7 +316,9 @@ def test_without_gazetteer_names_are_kept_as_given(url: str) -> None:
 def test_real_gazetteer_when_installed(url: str) -> None:
     pytest.importorskip("dyad.entities")
     kb = open_kb(url)
-    kb.store_document(doc("x"), [ev("recognition", "2008-08-26", "x", actor="Russian Federation", target="Abkhazia")])
+    kb.store_document(
+        doc("x"), [ev("recognition", "2008-08-26", "x", actor="Russian Federation", target="Abkhazia")]
+    )
     assert kb.resolve("Q159").name == "Russia"
     (state,) = kb.recognitions("Abkhazia", "2009")
     assert state.actor == "Russia"
@@ -309,7 +333,9 @@ def test_batch_goes_on_past_bad_files(kb: KnowledgeBase, tmp_path: Path) -> None
     folder.mkdir()
     (folder / "one.txt").write_text("= One =\n\nArland recognised Borvia on 2001-05-03.\n", encoding="utf-8")
     (folder / "two.txt").write_bytes(b"\x00\xff\x00 not text")
-    (folder / "three.txt").write_text("= Three =\n\nBorvia recognised Arland on 2001-05-04.\n", encoding="utf-8")
+    (folder / "three.txt").write_text(
+        "= Three =\n\nBorvia recognised Arland on 2001-05-04.\n", encoding="utf-8"
+    )
     steps: list[tuple[int, int, str]] = []
     report = kb.ingest_documents([folder, tmp_path / "missing.txt"], extractor=fixture_extractor,
                                  progress=lambda *a: steps.append(a))  # fmt: skip

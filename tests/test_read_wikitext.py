@@ -221,6 +221,7 @@ def test_source_span_of_words() -> None:
         ("{{lang|de|Wort}}", "Wort"),
         ("{{sort|key|shown}}", "shown"),
         ("a{{nbsp}}b", "a b"),
+        ("line{{pb}}break", "line break"),
         ("1990{{ndash}}1991", "1990–1991"),
         ("a{{snd}}b", "a – b"),
         ("[[a|b]] [[c]] [[:Category:Links]]", "b c Category:Links"),
@@ -340,6 +341,12 @@ def test_title_from_argument_infobox_and_file_name() -> None:
         ("<div>\n* in a div\n</div>", [("list_item", "in a div")]),
         ("x &mdash; y&#91;1&#93;", [("paragraph", "x — y[1]")]),
         ("{{Div col}}\n* a\n* b\n{{Div col end}}", [("list_item", "a"), ("list_item", "b")]),
+        ("{|\n|-\n|a\n{|\n|in\n|}\n|}", [("table_row", "| a in |")]),  # a nested table, flattened
+        (
+            "<table><tr><th>H</th><th>I</th></tr><tr><td>v</td></tr></table>",
+            [("table_header", "| H | I |"), ("table_row", "| v |")],
+        ),
+        ("a &#xD800; b", [("paragraph", "a \ufffd b")]),
     ],
 )
 def test_block_kinds(markup: str, expected: list[tuple[str, str]]) -> None:

@@ -219,7 +219,7 @@ def test_memory_stays_bounded(tmp_path: Path, multistream: bool) -> None:
     n_large, peak_large = _peak_while_streaming(large, workers=2, index=index)
     assert n_large == 6 * n_small > 0
     # the peak does not grow with the dump, and stays far below its size
-    assert peak_large < 1_000, (peak_small, peak_large)
+    assert peak_large < 8_000_000, (peak_small, peak_large)
     assert peak_large < 1.25 * peak_small + 500_000, (peak_small, peak_large)
 
 

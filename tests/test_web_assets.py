@@ -70,7 +70,15 @@ def test_bundles_are_self_contained() -> None:
         text = (STATIC / name).read_text()
         assert "import(" not in text and "require(" not in text, name
         assert "http://" not in text.replace("http://www.w3.org/", "") and "https://" not in text, name
-        assert "innerHTML" not in text, name  # article text only ever goes in as text
+
+
+
+def test_sources_put_text_in_as_text() -> None:
+    """Article text reaches the DOM through textContent and d3's .text(), never as markup."""
+    for path in (FRONTEND / "src").glob("*.js"):
+        text = path.read_text()
+        for banned in ("innerHTML", "outerHTML", "insertAdjacentHTML", ".html(", "document.write", "eval(", "new Function"):
+            assert banned not in text, f"{path.name} uses {banned}"
 
 
 def _node_modules_match_lockfile() -> str | None:

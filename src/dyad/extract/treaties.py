@@ -129,10 +129,11 @@ def _more_parties(sent: Sentence, t: Any) -> list[str]:
             rec = sent.ctx.find_person(name, role="leader")
             if rec is not None and rec.state:
                 out.append(rec.state)
-    head = t
-    while head.dep_ in ("advcl", "conj", "xcomp", "ccomp") and head.head.i != head.i:
-        head = head.head
-        out += [p for p in states_in(sent, children_spans(head, ("nsubj",)), groups=True) if p not in out]
+    head, hops = t, 0
+    while head.dep_ in ("advcl", "conj", "xcomp", "ccomp", "relcl", "npadvmod", "pobj", "prep") and head.head.i != head.i and hops < 4:
+        head, hops = head.head, hops + 1
+        if head.pos_ in ("VERB", "AUX"):
+            out += [p for p in states_in(sent, children_spans(head, ("nsubj",)), groups=True) if p not in out]
     return out + [p for p in sent.ctx.parties if p not in out]
 
 

@@ -4,6 +4,12 @@ Every method takes names as users write them ("Russian Federation", "RUS", "Q159
 through the stored aliases and the gazetteer; an unknown name raises UnknownEntityError with
 suggestions, an ambiguous one AmbiguousEntityError. ``on`` is a date (``date``, ``YYYY``,
 ``YYYY-MM``, ``YYYY-MM-DD``; a period means its last day) or None for "everything known".
+
+Speed: every statement is built once (:func:`_stmt`) with bound parameters, each call runs on
+one connection (names are resolved on it too), and the as-of queries read through the
+``(type, actor_id, target_id, date_start)`` and ``(type, target_id, date_start)`` indexes. Where
+many rows may come back (recognitions of a state, ratifications by a state) only a few columns
+are read, dates as ISO text.
 """
 
 from __future__ import annotations
@@ -12,10 +18,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import String, and_, bindparam, exists, func, select, true, type_coerce
+from sqlalchemy.orm import Session
 
 from dyad.errors import NotFoundError
 from dyad.kb.dates import parse_on
@@ -51,28 +58,98 @@ from dyad.kb.views import (
 
 __all__ = ["KnowledgeBase"]
 
-_Actor = aliased(EntityRow, name="actor_entity")
-_Target = aliased(EntityRow, name="target_entity")
-_FACT_COLUMNS = (
-    FactRow.id,
-    FactRow.type,
-    FactRow.roles,
-    FactRow.date,
-    FactRow.precision,
-    FactRow.date_start,
-    FactRow.date_end,
-    FactRow.person,
-    FactRow.person_key,
-    FactRow.title,
-    FactRow.kind,
-    FactRow.city,
-    FactRow.n_sources,
-    FactRow.conflict,
-    _Actor.name.label("actor"),
-    _Target.name.label("target"),
+F = FactRow.__table__
+FP = FactPartyRow.__table__
+CL = ClaimRow.__table__
+DOC = DocumentRow.__table__
+EV = EvidenceRow.__table__
+_ACTOR = EntityRow.__table__.alias("actor_entity")
+_TARGET = EntityRow.__table__.alias("target_entity")
+_FROM = F.outerjoin(_ACTOR, _ACTOR.c.id == F.c.actor_id).outerjoin(_TARGET, _TARGET.c.id == F.c.target_id)
+_START = type_coerce(F.c.date_start, String).label("date_start")
+_END = type_coerce(F.c.date_end, String).label("date_end")
+_FULL = (
+    F.c.id,
+    F.c.type,
+    F.c.roles,
+    F.c.date,
+    _START,
+    _END,
+    F.c.person,
+    F.c.person_key,
+    F.c.title,
+    F.c.kind,
+    F.c.city,
+    F.c.n_sources,
+    F.c.conflict,
+    _ACTOR.c.name.label("actor"),
+    _TARGET.c.name.label("target"),
 )
-# Types between two states that `status` reads through the (type, actor, target, date) index.
-_PAIR_TYPES = (*RECOGNITION_TYPES, *RELATION_TYPES, *ENVOY_TYPES, *MISSION_TYPES)
+# Types between two states that `status` reads through the (type, actor, target, date) index
+# (two-party treaties too: their parties are in actor_id/target_id).
+_PAIR_TYPES = (*RECOGNITION_TYPES, *RELATION_TYPES, *ENVOY_TYPES, *MISSION_TYPES, "treaty_signed")
+
+
+def _on(with_on: bool) -> Any:
+    return F.c.date_start <= bindparam("on") if with_on else true()
+
+
+def _has_party(key: str) -> Any:
+    return exists().where(FP.c.fact_id == F.c.id, FP.c.entity_id == bindparam(key), FP.c.role == "party")
+
+
+@cache
+def _stmt(shape: str, with_on: bool = False, with_b: bool = True) -> Any:
+    """The statement of one query shape, built once."""
+    full = select(*_FULL).select_from(_FROM)
+    if shape == "pair":
+        ids = [bindparam("a"), bindparam("b")]
+        return full.where(F.c.type.in_(bindparam("types", expanding=True)), F.c.actor_id.in_(ids),
+                          F.c.target_id.in_(ids))  # fmt: skip
+    if shape == "multiparty":  # treaties of more than two parties (actor_id is NULL for them)
+        return full.where(F.c.type == "treaty_signed", F.c.actor_id.is_(None), _has_party("a"),
+                          _has_party("b") if with_b else true(), _on(with_on))  # fmt: skip
+    if shape == "treaties_of":
+        return full.where(
+            F.c.type == "treaty_signed", F.c.actor_id == bindparam("a"), _on(with_on)
+        ).union_all(full.where(F.c.type == "treaty_signed", F.c.target_id == bindparam("a"), _on(with_on)))
+    if shape == "ratifications":  # light: many rows may come back
+        return select(F.c.id, F.c.actor_id, F.c.title, F.c.date, _START, _END).where(
+            F.c.type == "treaty_ratified", F.c.actor_id.in_(bindparam("actors", expanding=True)), _on(with_on)
+        )
+    if shape == "recognitions":  # light: many rows may come back
+        return (
+            select(F.c.id, F.c.type, _ACTOR.c.name.label("actor"), F.c.date, _START, _END)
+            .select_from(F.join(_ACTOR, _ACTOR.c.id == F.c.actor_id))
+            .where(F.c.type.in_(RECOGNITION_TYPES), F.c.target_id == bindparam("x"), _on(with_on))
+        )
+    if shape in ("envoys", "missions"):
+        types = ENVOY_TYPES if shape == "envoys" else MISSION_TYPES
+        target = F.c.target_id == bindparam("b") if with_b else true()
+        return full.where(F.c.type.in_(types), F.c.actor_id == bindparam("a"), target, _on(with_on))
+    if shape == "involving":
+        p1, p2 = FP.alias("p1"), FP.alias("p2")
+        ids = select(p1.c.fact_id).where(p1.c.entity_id == bindparam("a"))
+        if with_b:
+            ids = ids.join(p2, and_(p2.c.fact_id == p1.c.fact_id, p2.c.entity_id == bindparam("b")))
+        return full.where(F.c.id.in_(ids), _on(with_on))
+    if shape == "by_ids":
+        return full.where(F.c.id.in_(bindparam("ids", expanding=True)))
+    if shape == "conflicts":
+        return full.where(F.c.conflict.is_(True)).order_by(F.c.id)
+    if shape == "docs_of":
+        return (
+            select(CL.c.fact_id, DOC.c.doc_id)
+            .select_from(CL.join(DOC, DOC.c.id == CL.c.document_id))
+            .where(CL.c.fact_id.in_(bindparam("ids", expanding=True)))
+        )
+    if shape == "claims_of":
+        return (
+            select(CL.c.id, CL.c.fact_id, CL.c.seq, CL.c.date, CL.c.date_start, CL.c.date_end, DOC.c.doc_id)
+            .select_from(CL.join(DOC, DOC.c.id == CL.c.document_id))
+            .where(CL.c.fact_id.in_(bindparam("ids", expanding=True)))
+        )
+    raise ValueError(shape)
 
 
 def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
@@ -80,25 +157,28 @@ def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
         yield items[i : i + size]
 
 
+def _day(value: Any) -> date | None:
+    """A date from what the driver gives for a date read as text (str on SQLite, date on PG)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _params(day: date | None, **values: Any) -> dict[str, Any]:
+    return {**values, "on": day} if day is not None else values
 
 
 class KnowledgeBase(Store):
     """An open knowledge base: writes (from :class:`Store`) and queries."""
 
-    # ------------------------------------------------------------------ fact loading
+    # ------------------------------------------------------------------ loading
 
-    def _select_facts(self, *where: ColumnElement[bool]) -> Any:
-        return (
-            select(*_FACT_COLUMNS)
-            .outerjoin(_Actor, _Actor.id == FactRow.actor_id)
-            .outerjoin(_Target, _Target.id == FactRow.target_id)
-            .where(*where)
-        )
-
-    def _load(self, conn: Any, stmt: Any, docs: bool = False) -> list[FactInfo]:
-        rows = conn.execute(stmt).all()
+    def _load(self, conn: Any, stmt: Any, params: dict[str, Any], docs: bool = False) -> list[FactInfo]:
+        rows = conn.execute(stmt, params).all()
         doc_map = self._docs_of(conn, [r.id for r in rows]) if docs else {}
         return [
             FactInfo(
@@ -107,8 +187,8 @@ class KnowledgeBase(Store):
                 actor=r.actor,
                 target=r.target,
                 date=r.date,
-                start=r.date_start,
-                end=r.date_end,
+                start=_day(r.date_start),
+                end=_day(r.date_end),
                 person=r.person,
                 person_key=r.person_key,
                 title=r.title,
@@ -127,11 +207,7 @@ class KnowledgeBase(Store):
     def _docs_of(conn: Any, fact_ids: list[int]) -> dict[int, tuple[str, ...]]:
         found: dict[int, set[str]] = defaultdict(set)
         for chunk in _chunks(sorted(set(fact_ids))):
-            for fact_id, doc_id in conn.execute(
-                select(ClaimRow.fact_id, DocumentRow.doc_id)
-                .join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
-                .where(ClaimRow.fact_id.in_(chunk))
-            ):
+            for fact_id, doc_id in conn.execute(_stmt("docs_of"), {"ids": list(chunk)}):
                 found[fact_id].add(doc_id)
         return {k: tuple(sorted(v)) for k, v in found.items()}
 
@@ -139,47 +215,51 @@ class KnowledgeBase(Store):
     def _view(f: FactInfo) -> FactView:
         return FactView(f.id, f.type, dict(f.roles), f.date, _precision(f.date), f.docs, f.conflict)
 
-    @staticmethod
-    def _on_filter(on: date | None) -> list[ColumnElement[bool]]:
-        return [FactRow.date_start <= on] if on is not None else []
-
     def _treaty_facts(
-        self, conn: Any, a: EntityRef, b: EntityRef | None, on: date | None
+        self,
+        conn: Any,
+        a: EntityRef,
+        b: EntityRef | None,
+        day: date | None,
+        two_party: list[FactInfo] | None = None,
     ) -> tuple[list[FactInfo], list[FactInfo]]:
-        """Treaties signed with ``a`` (and ``b``) as parties, and the ratifications by their parties."""
+        """Treaties signed with ``a`` (and ``b``) as parties, and the ratifications that fit them.
+
+        ``two_party``: the pair's two-party treaties when the caller has them already.
+        """
         if a.id is None or (b is not None and b.id is None):
             return [], []
-        p1 = aliased(FactPartyRow)
-        ids = select(p1.fact_id).where(p1.entity_id == a.id, p1.role == "party")
-        if b is not None:
-            p2 = aliased(FactPartyRow)
-            ids = ids.join(p2, and_(p2.fact_id == p1.fact_id, p2.entity_id == b.id, p2.role == "party"))
-        signed = self._load(
-            conn,
-            self._select_facts(FactRow.id.in_(ids), FactRow.type == "treaty_signed", *self._on_filter(on)),
-            docs=True,
+        with_on = day is not None
+        if b is None:
+            signed = self._load(conn, _stmt("treaties_of", with_on), _params(day, a=a.id))
+        elif two_party is None:
+            signed = [
+                f
+                for f in self._load(conn, _stmt("pair"), {"a": a.id, "b": b.id, "types": ["treaty_signed"]})
+                if day is None or (f.start is not None and f.start <= day)
+            ]
+        else:
+            signed = list(two_party)
+        signed += self._load(
+            conn, _stmt("multiparty", with_on, b is not None), _params(day, a=a.id, b=b.id if b else None)
         )
         if not signed:
             return [], []
-        party_ids = select(FactPartyRow.entity_id).where(
-            FactPartyRow.fact_id.in_([t.id for t in signed]), FactPartyRow.role == "party"
-        )
-        candidates = self._load(
-            conn,
-            self._select_facts(
-                FactRow.type == "treaty_ratified", FactRow.actor_id.in_(party_ids), *self._on_filter(on)
-            ),
-        )
-        # Only ratifications whose title fits one of these treaties need their documents.
-        ratified = [
-            r
-            for r in candidates
+        names = sorted({p for t in signed for p in t.parties})
+        ids = dict(conn.execute(select(EntityRow.name, EntityRow.id).where(EntityRow.name.in_(names))).all())
+        by_id = {v: k for k, v in ids.items()}
+        rows = conn.execute(_stmt("ratifications", with_on), _params(day, actors=sorted(ids.values()))).all()
+        # Only ratifications whose title fits one of these treaties are read in full.
+        fitting = [
+            r.id
+            for r in rows
             if r.title
-            and any(r.actor in t.parties and t.title and title_similarity(r.title, t.title, t.parties) >= 0.5
+            and any(by_id.get(r.actor_id) in t.parties and t.title and title_similarity(r.title, t.title, t.parties) >= 0.5
                     for t in signed)
         ]  # fmt: skip
-        docs = self._docs_of(conn, [r.id for r in ratified])
-        return signed, [replace(r, docs=docs.get(r.id, ())) for r in ratified]
+        ratified = self._load(conn, _stmt("by_ids"), {"ids": fitting}, docs=True) if fitting else []
+        docs = self._docs_of(conn, [t.id for t in signed])
+        return [replace(t, docs=docs.get(t.id, ())) for t in signed], ratified
 
     # ------------------------------------------------------------------ queries
 
@@ -193,15 +273,14 @@ class KnowledgeBase(Store):
         with self._read() as conn:
             ra, rb = self.resolve(a, conn), self.resolve(b, conn)
             if ra.id is not None and rb.id is not None:
-                facts = self._load(
-                    conn,
-                    self._select_facts(
-                        FactRow.type.in_(_PAIR_TYPES),
-                        FactRow.actor_id.in_([ra.id, rb.id]),
-                        FactRow.target_id.in_([ra.id, rb.id]),
-                    ),
-                )  # all dates: the derivations apply `on` (mission cities come from every fact)
-                signed, ratified = self._treaty_facts(conn, ra, rb, day)
+                # all dates: the derivations apply `on` (mission cities come from every fact)
+                facts = self._load(conn, _stmt("pair"), {"a": ra.id, "b": rb.id, "types": list(_PAIR_TYPES)})
+                treaties = [
+                    f
+                    for f in facts
+                    if f.type == "treaty_signed" and (day is None or (f.start and f.start <= day))
+                ]
+                signed, ratified = self._treaty_facts(conn, ra, rb, day, treaties)
         envoys = {
             f"{ra.name}→{rb.name}": envoy_tenures(
                 [f for f in facts if f.type in ENVOY_TYPES and f.actor == ra.name and f.target == rb.name],
@@ -237,19 +316,19 @@ class KnowledgeBase(Store):
             rx = self.resolve(x, conn)
             if rx.id is None:
                 return []
-            facts = self._load(
-                conn,
-                self._select_facts(
-                    FactRow.type.in_(RECOGNITION_TYPES), FactRow.target_id == rx.id, *self._on_filter(day)
-                ),
-            )
+            rows = conn.execute(_stmt("recognitions", day is not None), _params(day, x=rx.id)).all()
         by_actor: dict[str, list[FactInfo]] = defaultdict(list)
-        for f in facts:
-            if f.actor:
-                by_actor[f.actor].append(f)
+        for r in rows:
+            by_actor[r.actor].append(
+                FactInfo(r.id, r.type, r.actor, rx.name, r.date, _day(r.date_start), _day(r.date_end))
+            )
         states = [recognition_state(items, actor, rx.name, day) for actor, items in by_actor.items()]
         states = [s for s in states if s.recognises or (include_withdrawn and s.status == "withdrawn")]
         return sorted(states, key=lambda s: (s.since is None, s.since or "", s.actor))
+
+    def recognition(self, actor: str, target: str, on: str | date | None = None) -> RecognitionState:
+        """Whether ``actor`` recognises ``target`` as of ``on``."""
+        return self.status(actor, target, on).recognition[0]
 
     def timeline(self, a: str, b: str | None = None, on: str | date | None = None) -> list[FactView]:
         """Every fact involving ``a`` (and ``b``), in date order, undated last; with ``b``, also
@@ -260,14 +339,8 @@ class KnowledgeBase(Store):
             rb = self.resolve(b, conn) if b is not None else None
             if ra.id is None or (rb is not None and rb.id is None):
                 return []
-            p1 = aliased(FactPartyRow)
-            ids = select(p1.fact_id).where(p1.entity_id == ra.id)
-            if rb is not None:
-                p2 = aliased(FactPartyRow)
-                ids = ids.join(p2, and_(p2.fact_id == p1.fact_id, p2.entity_id == rb.id))
-            facts = self._load(
-                conn, self._select_facts(FactRow.id.in_(ids), *self._on_filter(day)), docs=True
-            )
+            params = _params(day, a=ra.id, b=rb.id if rb else None)
+            facts = self._load(conn, _stmt("involving", day is not None, rb is not None), params, docs=True)
             if rb is not None:
                 signed, ratified = self._treaty_facts(conn, ra, rb, day)
                 linked = {r.fact_id for t in treaty_states(signed, ratified, day) for r in t.ratified}
@@ -284,10 +357,8 @@ class KnowledgeBase(Store):
             rb = self.resolve(b, conn) if b is not None else None
             if ra.id is None or (rb is not None and rb.id is None):
                 return []
-            where = [FactRow.type.in_(ENVOY_TYPES), FactRow.actor_id == ra.id, *self._on_filter(day)]
-            if rb is not None:
-                where.append(FactRow.target_id == rb.id)
-            facts = self._load(conn, self._select_facts(*where))
+            params = _params(day, a=ra.id, b=rb.id if rb else None)
+            facts = self._load(conn, _stmt("envoys", day is not None, rb is not None), params)
         by_receiver: dict[str, list[FactInfo]] = defaultdict(list)
         for f in facts:
             by_receiver[f.target or ""].append(f)
@@ -301,11 +372,14 @@ class KnowledgeBase(Store):
             rb = self.resolve(b, conn) if b is not None else None
             if ra.id is None or (rb is not None and rb.id is None):
                 return []
-            where = [FactRow.type.in_(MISSION_TYPES), FactRow.actor_id == ra.id]
-            if rb is not None:
-                where.append(FactRow.target_id == rb.id)
-            facts = self._load(conn, self._select_facts(*where))
-        return mission_states(facts, day)
+            # all dates: mission cities come from every fact; `on` applies in the derivation
+            facts = self._load(
+                conn, _stmt("missions", False, rb is not None), {"a": ra.id, "b": rb.id if rb else None}
+            )
+        by_host: dict[str, list[FactInfo]] = defaultdict(list)
+        for f in facts:
+            by_host[f.target or ""].append(f)
+        return [m for host in sorted(by_host) for m in mission_states(by_host[host], day)]
 
     def treaties(
         self, a: str, b: str | None = None, pending: bool = False, on: str | date | None = None
@@ -316,39 +390,24 @@ class KnowledgeBase(Store):
             ra = self.resolve(a, conn)
             rb = self.resolve(b, conn) if b is not None else None
             signed, ratified = self._treaty_facts(conn, ra, rb, day)
+        signed.sort(key=lambda t: (t.start is None, t.start or date.min, t.id))
         states = treaty_states(signed, ratified, day)
         return [t for t in states if t.pending] if pending else states
 
     def conflicts(self) -> list[ConflictView]:
         """Facts whose sources disagree on the date, with every candidate and its sources."""
         with self._read() as conn:
-            facts = self._load(
-                conn, self._select_facts(FactRow.conflict.is_(True)).order_by(FactRow.id), docs=True
-            )
+            facts = self._load(conn, _stmt("conflicts"), {}, docs=True)
             claims: dict[int, list[ClaimInfo]] = defaultdict(list)
-            ids = [f.id for f in facts]
-            for chunk in _chunks(ids):
-                for r in conn.execute(
-                    select(
-                        ClaimRow.id,
-                        ClaimRow.fact_id,
-                        ClaimRow.seq,
-                        ClaimRow.date,
-                        ClaimRow.date_start,
-                        ClaimRow.date_end,
-                        DocumentRow.doc_id,
-                    )
-                    .join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
-                    .where(ClaimRow.fact_id.in_(chunk))
-                ):
+            for chunk in _chunks([f.id for f in facts]):
+                for r in conn.execute(_stmt("claims_of"), {"ids": list(chunk)}):
                     claims[r.fact_id].append(
                         ClaimInfo(r.id, r.doc_id, r.seq, r.date, r.date_start, r.date_end)
                     )
         out = []
         for f in facts:
             candidates = choose_date(claims[f.id]).candidates
-            view = self._view(f)
-            out.append(ConflictView(FactView(**{**_fields(view), "candidates": candidates}), candidates))
+            out.append(ConflictView(replace(self._view(f), candidates=candidates), candidates))
         return out
 
     def entities(self) -> list[EntityView]:
@@ -403,16 +462,16 @@ class KnowledgeBase(Store):
             first: dict[int, tuple[str, str]] = {}
             for fact_id, doc_id, evidence_text in found:
                 first.setdefault(fact_id, (doc_id, evidence_text))
-            facts = []
+            facts: list[FactInfo] = []
             for chunk in _chunks(list(first)):
-                facts += self._load(conn, self._select_facts(FactRow.id.in_(chunk)), docs=True)
+                facts += self._load(conn, _stmt("by_ids"), {"ids": list(chunk)}, docs=True)
         facts.sort(key=lambda f: (f.start is None, f.start or date.min, f.id))
         return [SearchHit(self._view(f), *first[f.id]) for f in facts[:limit]]
 
     def event(self, fact_id: int) -> FactView:
         """One fact with all its evidence and candidate dates; NotFoundError if there is none."""
         with self._read() as conn:
-            facts = self._load(conn, self._select_facts(FactRow.id == fact_id), docs=True)
+            facts = self._load(conn, _stmt("by_ids"), {"ids": [fact_id]}, docs=True)
             if not facts:
                 raise NotFoundError(f"no event with id {fact_id}")
             rows = conn.execute(
@@ -429,28 +488,14 @@ class KnowledgeBase(Store):
                 .where(ClaimRow.fact_id == fact_id)
                 .order_by(DocumentRow.doc_id, EvidenceRow.start_offset)
             ).all()
-            claims = conn.execute(
-                select(
-                    ClaimRow.id,
-                    ClaimRow.seq,
-                    ClaimRow.date,
-                    ClaimRow.date_start,
-                    ClaimRow.date_end,
-                    DocumentRow.doc_id,
-                )
-                .join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
-                .where(ClaimRow.fact_id == fact_id)
-            ).all()
+            claims = conn.execute(_stmt("claims_of"), {"ids": [fact_id]}).all()
         choice = choose_date(
             [ClaimInfo(c.id, c.doc_id, c.seq, c.date, c.date_start, c.date_end) for c in claims]
         )
-        view = self._view(facts[0])
-        return FactView(
-            **{
-                **_fields(view),
-                "evidence": tuple(EvidenceView(*r) for r in rows),
-                "candidates": choice.candidates,
-            }
+        return replace(
+            self._view(facts[0]),
+            evidence=tuple(EvidenceView(*r) for r in rows),
+            candidates=choice.candidates,
         )
 
     def documents(self) -> list[DocumentView]:
@@ -480,14 +525,6 @@ class KnowledgeBase(Store):
                 for name, table in Base.metadata.tables.items()
             }
 
-    def recognition(self, actor: str, target: str, on: str | date | None = None) -> RecognitionState:
-        """Whether ``actor`` recognises ``target`` as of ``on``."""
-        return self.status(actor, target, on).recognition[0]
-
 
 def _precision(value: str | None) -> str | None:
     return {4: "year", 7: "month", 10: "day"}.get(len(value)) if value else None
-
-
-def _fields(view: FactView) -> dict[str, Any]:
-    return {name: getattr(view, name) for name in FactView.__dataclass_fields__}

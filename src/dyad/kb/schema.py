@@ -135,7 +135,7 @@ class FactRow(Base):
 
 class FactPartyRow(Base):
     __tablename__ = "fact_parties"
-    __table_args__ = (Index(None, "entity_id", "fact_id"),)
+    __table_args__ = (Index(None, "entity_id", "role", "fact_id"),)
 
     fact_id: Mapped[int] = mapped_column(ForeignKey("facts.id", ondelete="CASCADE"), primary_key=True)
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True)

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, insert, inspect, select, text
+from sqlalchemy import Engine, bindparam, create_engine, delete, event, insert, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -69,6 +69,14 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 Extractor = Callable[[Document], Sequence[Event]]
 Progress = Callable[[int, int, str], None]
 _MISSING: Any = object()
+
+
+_RESOLVE = (
+    select(EntityRow.__table__.c.id, EntityRow.__table__.c.name)
+    .join(AliasRow.__table__, AliasRow.__table__.c.entity_id == EntityRow.__table__.c.id)
+    .where(AliasRow.__table__.c.norm == bindparam("norm"))
+    .distinct()
+)
 
 
 def normalise_url(url: str | None) -> str:
@@ -351,12 +359,7 @@ class Store:
         norm = norm_name(name)
         if not norm:
             raise UnknownEntityError(name)
-        rows = conn.execute(
-            select(EntityRow.id, EntityRow.name)
-            .join(AliasRow, AliasRow.entity_id == EntityRow.id)
-            .where(AliasRow.norm == norm)
-            .distinct()
-        ).all()
+        rows = conn.execute(_RESOLVE, {"norm": norm}).all()
         if len(rows) == 1:
             return EntityRef(rows[0].name, rows[0].id)
         if len(rows) > 1:

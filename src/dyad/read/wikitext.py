@@ -1131,7 +1131,8 @@ for _name in ("ill", "interlanguage link", "interlanguage link multi", "illm", "
     _TEMPLATES[_name] = _take("lt", 1) if _name != "resize" else _last_positional
 _TEMPLATES["sort"] = _sort
 _TEMPLATES["sortname"] = _sortname
-_TEMPLATES["nbsp"] = _const(" ")
+for _name in ("nbsp", "pb", "break", "br", "space"):  # spacing only
+    _TEMPLATES[_name] = _const(" ")
 for _name in ("ndash", "snd", "spaced ndash", "spaced en dash", "–"):
     _TEMPLATES[_name] = _const(" – " if _name in ("snd", "spaced ndash", "spaced en dash") else "–")
 for _name in ("mdash", "spaced mdash"):

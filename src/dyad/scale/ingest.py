@@ -246,6 +246,11 @@ class _Run:
     def stop_requested(self) -> bool:
         return self.stopper.requested(self.snapshot)
 
+    def check_stop(self) -> None:
+        """While waiting on workers: a stop request ends the run (what is not written is dropped)."""
+        if self.stop_requested():
+            raise KeyboardInterrupt
+
     # -------------------------------------------------------------- the pipeline
 
     def offer(self, page: Page, reason: str) -> None:
@@ -273,6 +278,7 @@ class _Run:
             return
         while len(self.inflight) >= self.backend.window:
             self.write_next()
+            self.check_stop()
         items, self.pending, self.pending_bytes = self.pending, [], 0
         self.inflight.append(_Batch(items, self.backend.submit([item.job for item in items])))
         self.write_ready()
@@ -312,6 +318,8 @@ class _Run:
         if not cancel:
             self.dispatch()
         while self.inflight:
+            if not cancel:
+                self.check_stop()
             if cancel and (self.writing or not self.inflight[0].handle.done()):
                 # stopped: what is not written yet is dropped (and read again on resume)
                 for batch in self.inflight:

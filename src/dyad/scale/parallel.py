@@ -208,6 +208,7 @@ class PoolBackend:
         self.workers = workers
         self.window = 2 * workers
         self.processor = processor if processor is not None else DEFAULT_PROCESSOR
+        resolve_processor(self.processor)  # a bad name fails here, not in every worker
         self._pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
         )
@@ -248,6 +249,7 @@ class DaskBackend:
         self.workers = threads
         self.window = 2 * threads + 2
         self.processor = processor if processor is not None else DEFAULT_PROCESSOR
+        resolve_processor(self.processor)
 
     def submit(self, jobs: list[PageJob]) -> Handle:
         future: Handle = self.client.submit(process_batch, jobs, self.processor, pure=False)

@@ -106,7 +106,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["entity_id"], ["entities.id"], name="fk_fact_parties_entity_id_entities"),
         sa.PrimaryKeyConstraint("fact_id", "entity_id", "role", name="pk_fact_parties"),
     )
-    op.create_index("ix_fact_parties_entity_id_fact_id", "fact_parties", ["entity_id", "fact_id"])
+    op.create_index(
+        "ix_fact_parties_entity_id_role_fact_id", "fact_parties", ["entity_id", "role", "fact_id"]
+    )
     op.create_table(
         "claims",
         sa.Column("id", sa.Integer(), nullable=False),
