@@ -394,6 +394,9 @@ RELATIVES = [
     ("that same year", ("year", 0)),
     ("the previous year", ("year", -1)),
     ("the year before", ("year", -1)),
+    ("two and a half years later", ("month", 30)),
+    ("a year and a half later", ("month", 18)),
+    ("half a year later", ("month", 6)),
 ]
 
 
@@ -425,6 +428,7 @@ def test_relative_span_leaves_the_preposition_out() -> None:
         "They met the following week.",  # no definite day
         "The delay was 1,000 days later than planned.",
         "It lasted for days and weeks.",
+        "Two and a half days later the talks ended.",  # half a day: no definite date
     ],
 )
 def test_not_relative(sentence: str) -> None:
@@ -500,6 +504,7 @@ def test_year_only_mention_sets_the_year_but_not_the_day() -> None:
         ("15 January 2012", "the following year", "2013"),
         ("15 January 2012", "later that year", "2012"),
         ("January 2010", "a month earlier", "2009-12"),
+        ("September 2011", "two and a half years later", "2014-03"),
         ("January 2010", "two days later", None),  # a day offset needs a day
         ("2010", "a month later", None),
         ("2010", "the following year", "2011"),

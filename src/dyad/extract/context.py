@@ -186,4 +186,5 @@ class Sentence:
         return Evidence(self.ctx.doc.doc_id, own, start, end, self.block.section, self.block.kind)
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if m.start >= start and m.end <= end]
+        """Mentions that start inside the span (a long name may run past a parse's phrase end)."""
+        return [m for m in self.mentions if start <= m.start < end]

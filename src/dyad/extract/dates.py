@@ -203,7 +203,7 @@ _TOKEN_RE = re.compile(
 )
 # Relative expressions are found from their unit word; the words before it are read after.
 _UNIT_RE = re.compile(
-    r"(?P<u>day|week|month|year|morning|afternoon|evening|night)(?P<pl>s)?"
+    r"(?P<u>day|week|month|year|morning|afternoon|evening|night)(?P<pl>s)?(?P<half>\s+and\s+a\s+half)?"
     r"(?:\s+(?P<dir>later|earlier|afterwards?|(?:after|before|prior)(?=\s*(?:[,.;:)!?]|\Z))))?(?![\w])"
 )
 
@@ -540,21 +540,26 @@ def _relatives(text: str) -> list[_Found]:
         w1 = w1.lower()
         if direction:
             direction = direction.lower()
-            is_count = w1 in _NUMBER_WORDS or (
-                w1.isdigit() and len(w1) <= 3 and not (s1 and text[s1 - 1] in ",.")
-            )
-            if is_count and unit not in _DAY_PARTS:  # "two days later", not "1,000 days later"
-                count = int(w1) if w1.isdigit() else _NUMBER_WORDS[w1]
-                out.append(_relative(s1, m.end(), unit, count * _DIRECTION[direction]))
+            count = _count_before(text, start, m.group("half") is not None)
+            if count is not None and unit not in _DAY_PARTS:  # "two days later", not "1,000 days later"
+                n, first = count
+                if n != int(n):  # "two and a half years later" is 30 months; half a day is no date
+                    if unit != "year":
+                        continue
+                    unit, n = "month", n * 12
+                out.append(_relative(first, m.end(), unit, int(n) * _DIRECTION[direction]))
                 continue
             if (
                 not plural
                 and w1 == "the"
                 and direction in ("before", "after")
                 and unit in ("day", "month", "year")
+                and not m.group("half")
             ):
                 out.append(_relative(s1, m.end(), unit, _DIRECTION[direction]))  # "the day before"
                 continue
+        if m.group("half"):
+            continue
         if plural:
             continue
         end = m.end("u")
@@ -570,6 +575,34 @@ def _relatives(text: str) -> list[_Found]:
         elif w2 == "the" and w1 in _THE_WORDS and unit != "week":  # "the following week" is no definite day
             out.append(_relative(s2, end, unit, _DIRECTION[w1]))  # "the following day"
     return out
+
+
+def _count_before(text: str, pos: int, and_a_half: bool) -> tuple[float, int] | None:
+    """The number of units written before ``pos`` and where it starts, read backwards.
+
+    "two days", "2 days", "a day", "two and a half years", "half a year"; with ``and_a_half``
+    the text after the unit added a half ("a year and a half"). ``None`` when no count is
+    written there ("several days", "1,000 days").
+    """
+    w1, s1 = _prev_word(text, pos)
+    w1 = w1.lower()
+    half = 0.5 if and_a_half else 0.0
+    if w1 == "half":  # "two and a half years"
+        w2, s2 = _prev_word(text, s1)
+        w3, s3 = _prev_word(text, s2)
+        if w2.lower() != "a" or w3.lower() != "and" or and_a_half:
+            return None
+        w1, s1 = _prev_word(text, s3)
+        w1, half = w1.lower(), 0.5
+    elif w1 in ("a", "an"):
+        w0, s0 = _prev_word(text, s1)
+        if w0.lower() == "half" and not and_a_half:  # "half a year later"
+            return 0.5, s0
+    if w1 in _NUMBER_WORDS:
+        return _NUMBER_WORDS[w1] + half, s1
+    if w1.isdigit() and len(w1) <= 3 and not (s1 and text[s1 - 1] in ",."):
+        return int(w1) + half, s1
+    return None
 
 
 def _relative(start: int, end: int, unit: str, offset: int) -> _Found:

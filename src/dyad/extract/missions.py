@@ -189,6 +189,11 @@ def missions(sent: Sentence) -> Iterator[Event]:
             for k, noun in enumerate(nouns):
                 limit = nouns[k + 1].start() if k + 1 < len(nouns) else max(pe, clause[1])
                 roles = _parse_phrase(sent, noun, (min(ps, clause[0]), limit))
+                whose = re.search(r"\bwhose\s+$", sent.text[max(0, noun.start() - 8) : noun.start()])
+                if roles["owner"] is None and whose:
+                    # "China, whose embassy in Managua had opened": the noun the clause hangs from.
+                    named = [m for m in sent.mentions if m.end <= noun.start() - 6 and m.entity.kind == "state"]
+                    roles["owner"] = named[-1].entity.name if named else None
                 subj = states_in(sent, subject_spans(t), groups=True) if not is_passive(t) else []
                 if roles["owner"] is None and subj:
                     if lemma == "host":

@@ -295,6 +295,8 @@ class _Run:
         for result in results:
             self.write(result)
             self.writing.popleft()
+            if self.writing:
+                self.check_stop()
         self.save()
 
     def write(self, result: PageResult) -> None:
@@ -321,10 +323,10 @@ class _Run:
             if not cancel:
                 self.check_stop()
             if cancel and (self.writing or not self.inflight[0].handle.done()):
-                # stopped: what is not written yet is dropped (and read again on resume)
+                # stopped: what is not written yet is dropped (and read again on resume); the
+                # batches stay listed, so the checkpoint is saved before the first of them
                 for batch in self.inflight:
                     batch.handle.cancel()
-                self.inflight.clear()
                 return
             self.write_next()
 
