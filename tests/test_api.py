@@ -23,7 +23,9 @@ def test_top_level_surface_is_deliberate() -> None:
         assert hasattr(dyad, name), name
 
 
-@pytest.mark.parametrize("module", ["dyad.read", "dyad.extract", "dyad.errors", "dyad.model", "dyad.entities"])
+@pytest.mark.parametrize(
+    "module", ["dyad.read", "dyad.extract", "dyad.errors", "dyad.model", "dyad.entities"]
+)
 def test_stage_packages_declare_all(module: str) -> None:
     mod = importlib.import_module(module)
     assert isinstance(mod.__all__, list) and mod.__all__

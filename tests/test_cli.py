@@ -16,7 +16,9 @@ DYAD = [sys.executable, "-m", "dyad.cli"]
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
-    return subprocess.run([*DYAD, *args], capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=300)
+    return subprocess.run(
+        [*DYAD, *args], capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=300
+    )
 
 
 ARTICLE = "= Abkhazia–Nauru relations =\n\nNauru recognised Abkhazia on 15 December 2009.\n"

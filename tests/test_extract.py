@@ -27,8 +27,20 @@ def brief(events: list[dict[str, Any]]) -> set[tuple[Any, ...]]:
         roles = tuple(
             (k, tuple(sorted(v)) if isinstance(v, list) else v)
             for k, v in sorted(e.items())
-            if k in {"actor", "target", "parties", "person", "sender", "receiver", "owner", "host", "kind",
-                     "member", "organization"}  # fmt: skip
+            if k
+            in {
+                "actor",
+                "target",
+                "parties",
+                "person",
+                "sender",
+                "receiver",
+                "owner",
+                "host",
+                "kind",
+                "member",
+                "organization",
+            }
         )
         out.add((e["type"], roles, e["date"]))
     return out
@@ -133,7 +145,11 @@ def test_missions_opened_planned_and_negated() -> None:
     )
     got = brief(events_of(text))
     assert got == {
-        ("mission_opened", (("host", "South Ossetia"), ("kind", "embassy"), ("owner", "Russia")), "2009-05-01"),
+        (
+            "mission_opened",
+            (("host", "South Ossetia"), ("kind", "embassy"), ("owner", "Russia")),
+            "2009-05-01",
+        ),
         ("mission_planned", (("host", "Russia"), ("kind", "consulate"), ("owner", "South Ossetia")), None),
         ("mission_opened", (("host", "Russia"), ("kind", "embassy"), ("owner", "South Ossetia")), None),
     }
@@ -155,7 +171,10 @@ def test_condemnation_by_coordinated_organisations() -> None:
 
 
 def test_membership_of_both_parties() -> None:
-    text = article("Abkhazia–Transnistria relations", "Both states are members of the Community for Democracy and Rights of Nations.")
+    text = article(
+        "Abkhazia–Transnistria relations",
+        "Both states are members of the Community for Democracy and Rights of Nations.",
+    )
     got = brief(events_of(text))
     assert {dict(r)["member"] for _, r, _ in got} == {"Abkhazia", "Transnistria"}
 
@@ -213,7 +232,9 @@ def test_shared_dev_set_quality() -> None:
     from dyad.read import read_paths
 
     gold = {p.stem: load_jsonl(p) for p in (SHARED / "gold" / "dev").glob("*.jsonl")}
-    system = [e.to_exchange() for doc in read_paths([SHARED / "corpus" / "dev"]) for e in extract_document(doc)]  # type: ignore[arg-type]
+    system = [
+        e.to_exchange() for doc in read_paths([SHARED / "corpus" / "dev"]) for e in extract_document(doc)
+    ]  # type: ignore[arg-type]
     f1 = score_events(gold, system, load_aliases(SHARED / "gold" / "aliases.json")).total()[2]
     assert f1 >= 0.95
 

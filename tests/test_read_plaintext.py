@@ -41,7 +41,15 @@ def test_structure_and_sections() -> None:
     assert doc.title == "Freedonia–Sylvania relations"
     assert doc.infobox == {"Party1": "Freedonia", "Party2": "Sylvania"}
     kinds = [b.kind for b in doc.blocks]
-    assert kinds == ["paragraph", "paragraph", "table_header", "table_row", "table_row", "list_item", "list_item"]
+    assert kinds == [
+        "paragraph",
+        "paragraph",
+        "table_header",
+        "table_row",
+        "table_row",
+        "list_item",
+        "list_item",
+    ]
     assert doc.blocks[1].section == ("History", "Early contacts")
     assert doc.blocks[2].section == ("Treaties",)
     assert doc.blocks[-1].section == ("Missions",)
@@ -74,7 +82,9 @@ _sentence = st.lists(_word, min_size=1, max_size=12).map(lambda ws: " ".join(ws)
 _heading = st.tuples(st.integers(2, 4), _word, st.booleans()).map(
     lambda t: ("=" * t[0]) + (f" {t[1]} " if t[2] else t[1]) + ("=" * t[0])
 )
-_row = st.lists(st.one_of(st.just(""), _word), min_size=1, max_size=6).map(lambda cs: "| " + " | ".join(cs) + " |")
+_row = st.lists(st.one_of(st.just(""), _word), min_size=1, max_size=6).map(
+    lambda cs: "| " + " | ".join(cs) + " |"
+)
 _item = _sentence.map(lambda s: "- " + s)
 _line = st.one_of(_sentence, _heading, _row, _item, st.just(""))
 

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-__all__ = ["Settings", "get_settings", "DEFAULT_DB_URL", "DEFAULT_MODEL"]
+__all__ = ["DEFAULT_DB_URL", "DEFAULT_MODEL", "Settings", "get_settings"]
 
 DEFAULT_DB_URL = "sqlite:///dyad.db"
 # The English small model re-published on PyPI; a user with the official package sets

@@ -9,15 +9,15 @@ to print.
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousEntityError",
+    "ConfigError",
+    "DateError",
     "DyadError",
     "InputError",
-    "ReadError",
-    "UnknownEntityError",
-    "AmbiguousEntityError",
-    "DateError",
     "NotFoundError",
-    "ConfigError",
+    "ReadError",
     "StoreError",
+    "UnknownEntityError",
 ]
 
 
@@ -42,7 +42,12 @@ class DyadError(Exception):
         return f"{self.message} (hint: {self.hint})" if self.hint else self.message
 
     def to_dict(self) -> dict[str, object]:
-        return {"error": type(self).__name__, "message": self.message, "hint": self.hint, "status": self.status}
+        return {
+            "error": type(self).__name__,
+            "message": self.message,
+            "hint": self.hint,
+            "status": self.status,
+        }
 
 
 class InputError(DyadError):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Block", "Document", "Evidence", "Event", "EVENT_TYPES", "BLOCK_KINDS", "MISSION_KINDS"]
+__all__ = ["BLOCK_KINDS", "EVENT_TYPES", "MISSION_KINDS", "Block", "Document", "Event", "Evidence"]
 
 BLOCK_KINDS = ("paragraph", "list_item", "table_header", "table_row")
 

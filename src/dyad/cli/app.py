@@ -14,7 +14,7 @@ from rich.console import Console
 
 from dyad.errors import DyadError
 
-__all__ = ["app", "console", "err_console", "main", "EXIT_USAGE", "EXIT_PARTIAL"]
+__all__ = ["EXIT_PARTIAL", "EXIT_USAGE", "app", "console", "err_console", "main"]
 
 EXIT_USAGE = 2
 EXIT_PARTIAL = 3  # a batch finished but some inputs were bad

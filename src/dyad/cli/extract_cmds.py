@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +22,7 @@ from dyad.read import iter_files
 __all__ = ["extract"]
 
 
-class EventFormat(str, Enum):
+class EventFormat(StrEnum):
     events_jsonl = "events-jsonl"
     json = "json"
     table = "table"
@@ -31,9 +31,7 @@ class EventFormat(str, Enum):
 def _rows(events: list[Event]) -> Table:
     table = Table("date", "type", "roles", "evidence", expand=True)
     for e in events:
-        roles = ", ".join(
-            f"{k}={'+'.join(v) if isinstance(v, list) else v}" for k, v in e.roles.items()
-        )
+        roles = ", ".join(f"{k}={'+'.join(v) if isinstance(v, list) else v}" for k, v in e.roles.items())
         text = e.evidence[0].text if e.evidence else ""
         table.add_row(e.date or "—", e.type, roles, text if len(text) < 120 else text[:117] + "...")
     return table
@@ -134,7 +132,9 @@ def score(
         rf = relaxed.prf(*relaxed.counts[kind])[2]
         table.add_row(kind, str(n_gold), str(n_sys), f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", f"{rf:.3f}")
     p, r, f = strict.total()
-    table.add_row("[bold]all[/]", "", "", f"{p:.3f}", f"{r:.3f}", f"[bold]{f:.3f}[/]", f"{relaxed.total()[2]:.3f}")
+    table.add_row(
+        "[bold]all[/]", "", "", f"{p:.3f}", f"{r:.3f}", f"[bold]{f:.3f}[/]", f"{relaxed.total()[2]:.3f}"
+    )
     console.print(table)
     if show_errors:
         for line in strict.errors:

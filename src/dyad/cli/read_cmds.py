@@ -39,7 +39,9 @@ def read(
             continue
         console.rule(f"[bold]{item.title}[/]  ({item.format}, {len(item.blocks)} blocks)")
         if item.infobox:
-            console.print("Infobox: " + "; ".join(f"{k}={v}" for k, v in item.infobox.items()), highlight=False)
+            console.print(
+                "Infobox: " + "; ".join(f"{k}={v}" for k, v in item.infobox.items()), highlight=False
+            )
         table = Table("kind", "section", "offsets", "text", show_lines=False, expand=True)
         for block in item.blocks:
             table.add_row(

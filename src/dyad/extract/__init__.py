@@ -16,7 +16,7 @@ from dyad.extract.registry import EXTRACTOR_MODULES, register, registered
 from dyad.model import Document, Event
 from dyad.read import read_paths
 
-__all__ = ["extract_document", "extract_paths", "register", "registered", "EXTRACTOR_MODULES"]
+__all__ = ["EXTRACTOR_MODULES", "extract_document", "extract_paths", "register", "registered"]
 
 
 def extract_paths(

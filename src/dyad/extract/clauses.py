@@ -22,18 +22,18 @@ __all__ = [
     "children_spans",
     "date_for",
     "irrealis",
+    "is_passive",
+    "mood_words_before",
+    "new_event",
     "object_spans",
     "other_clauses",
+    "passive_subject_spans",
     "persons_in",
+    "prep_spans",
     "states_in",
     "subject_spans",
     "subtree_span",
     "triggers",
-    "new_event",
-    "is_passive",
-    "mood_words_before",
-    "prep_spans",
-    "passive_subject_spans",
 ]
 
 Span = tuple[int, int]
@@ -85,14 +85,18 @@ def children_spans(token: Any, deps: Iterable[str]) -> list[Span]:
 def _verb_head(token: Any) -> Any:
     """The verb that owns the subject of ``token``: itself, or the verb it is conjoined to."""
     t = token
-    while t.dep_ == "conj" and t.head.i != t.i and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+    while (
+        t.dep_ == "conj" and t.head.i != t.i and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+    ):
         t = t.head
     return t
 
 
 def subject_spans(token: Any) -> list[Span]:
     t = _verb_head(token)
-    if t.dep_ == "relcl" and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("which", "who", "that") for c in t.children):
+    if t.dep_ == "relcl" and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("which", "who", "that") for c in t.children
+    ):
         # "Morocco, which had opened an embassy": the relative pronoun stands for its head.
         return [(t.head.idx, t.head.idx + len(t.head.text))]
     spans = [_core_span(c) for c in t.children if c.dep_ in ("nsubj", "csubj")]
@@ -139,7 +143,11 @@ def object_spans(token: Any) -> list[Span]:
 
 def prep_spans(token: Any, preps: Iterable[str]) -> list[Span]:
     wanted = set(preps)
-    return [subtree_span(c) for c in token.children if c.dep_ in ("prep", "dative", "agent") and c.lower_ in wanted]
+    return [
+        subtree_span(c)
+        for c in token.children
+        if c.dep_ in ("prep", "dative", "agent") and c.lower_ in wanted
+    ]
 
 
 def irrealis(token: Any, sent: Sentence) -> bool:
@@ -156,7 +164,9 @@ def irrealis(token: Any, sent: Sentence) -> bool:
     while True:
         own = hops == 0 or via in ("xcomp", "conj")
         for child in t.children:
-            if own and (child.dep_ == "neg" or (child.lower_ in _NEGATIONS and child.dep_ in ("advmod", "preconj"))):
+            if own and (
+                child.dep_ == "neg" or (child.lower_ in _NEGATIONS and child.dep_ in ("advmod", "preconj"))
+            ):
                 return True
             if own and child.dep_ == "aux" and child.lower_ in _MODALS:
                 return True
@@ -189,17 +199,19 @@ def _earlier_subject(sent: Sentence, before: int) -> str | None:
 
 
 def _until(token: Any, sent: Sentence) -> bool:
-    """"did not establish relations until 17 January 1986": negated, yet it happened then."""
+    """ "did not establish relations until 17 January 1986": negated, yet it happened then."""
     has_neg = any(c.dep_ == "neg" for c in token.children)
     if not has_neg:
         return False
-    start, end = subtree_span(token)
+    _start, end = subtree_span(token)
     return bool(re.search(r"\buntil\b", sent.text[token.idx : end])) and any(
         d.value and d.start > token.idx and d.end <= end for d in sent.dates
     )
 
 
-def states_in(sent: Sentence, spans: Iterable[Span], kinds: tuple[str, ...] = ("state",), groups: bool = True) -> list[str]:
+def states_in(
+    sent: Sentence, spans: Iterable[Span], kinds: tuple[str, ...] = ("state",), groups: bool = True
+) -> list[str]:
     """Canonical names of the states (or organisations) mentioned inside ``spans``, in order.
 
     Group phrases ("both countries", "the two republics") stand for the article's parties.
@@ -245,9 +257,12 @@ def other_clauses(token: Any, top: Any) -> list[Span]:
     for x in top.subtree:
         if x.i in ancestors or x.pos_ not in ("VERB", "AUX"):
             continue
-        if x.dep_ in ("relcl", "advcl", "ccomp", "conj", "parataxis") and not any(a.i == x.i for a in token.ancestors):
-            if any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children) or x.dep_ == "relcl":
-                spans.append(subtree_span(x))
+        if (
+            x.dep_ in ("relcl", "advcl", "ccomp", "conj", "parataxis")
+            and not any(a.i == x.i for a in token.ancestors)
+            and (any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children) or x.dep_ == "relcl")
+        ):
+            spans.append(subtree_span(x))
     return spans
 
 
@@ -284,7 +299,9 @@ def _distance(d: DatedMention, token: Any) -> int:
     return d.start - pos if d.start >= pos else (pos - d.end) + 5
 
 
-_NAME = re.compile(r"\b([A-Z][a-z'’\-]+(?:\s+(?:[A-Z][a-z'’\-]+|de|van|von|al|bin|ibn|da|dos|del|la|le)){1,4})\b")
+_NAME = re.compile(
+    r"\b([A-Z][a-z'’\-]+(?:\s+(?:[A-Z][a-z'’\-]+|de|van|von|al|bin|ibn|da|dos|del|la|le)){1,4})\b"
+)
 _NOT_PERSON_WORDS = {
     "President", "Prime", "Minister", "Foreign", "Ambassador", "Parliament", "Council", "Republic",
     "Federation", "Government", "Ministry", "Embassy", "Affairs", "State", "Duma", "Assembly", "General",

@@ -42,12 +42,18 @@ def condemnations(sent: Sentence) -> Iterator[Event]:
             targets = states_in(sent, passive_subject_spans(t), ("state",), groups=False)
         else:
             actors = states_in(sent, subject_spans(t), _ACTORS)
-            targets = states_in(sent, object_spans(t) + prep_spans(t, ("against", "over")), ("state",), groups=False)
+            targets = states_in(
+                sent, object_spans(t) + prep_spans(t, ("against", "over")), ("state",), groups=False
+            )
         targets = [x for x in targets if x not in actors]
         if not actors:
             continue
         if not targets and _declaration(t):
-            limited = [p for p in sent.ctx.parties if getattr(sent.ctx.gazetteer.get(p), "status", "") == "limited_recognition"]
+            limited = [
+                p
+                for p in sent.ctx.parties
+                if getattr(sent.ctx.gazetteer.get(p), "status", "") == "limited_recognition"
+            ]
             targets = [x for x in limited if x not in actors][:1]
         if not targets:
             other = sent.ctx.other_party(*actors)
@@ -61,7 +67,8 @@ def condemnations(sent: Sentence) -> Iterator[Event]:
 
 _ACT_NOUNS = {
     "opening", "recognition", "decision", "move", "step", "agreement", "deal", "signing", "visit",
-    "appointment", "declaration", "treaty", "memorandum", "announcement", "establishment", "act", "proclamation",
+    "appointment", "declaration", "treaty", "memorandum", "announcement", "establishment", "act",
+    "proclamation",
 }  # fmt: skip
 
 
@@ -74,4 +81,6 @@ def _act_noun(t: object) -> bool:
 def _declaration(t: object) -> bool:
     """A condemned declaration or proclamation (of independence) is the new state's act."""
     heads = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]  # type: ignore[attr-defined]
-    return any(h.lemma_.lower() in ("declaration", "proclamation", "independence", "secession") for h in heads)
+    return any(
+        h.lemma_.lower() in ("declaration", "proclamation", "independence", "secession") for h in heads
+    )

@@ -16,7 +16,7 @@ from dyad.entities import Gazetteer, Mention
 from dyad.extract.dates import DateMention
 from dyad.model import Block, Document, Evidence
 
-__all__ = ["ArticleContext", "Sentence", "DatedMention", "PersonRecord", "parties_from_title"]
+__all__ = ["ArticleContext", "DatedMention", "PersonRecord", "Sentence", "parties_from_title"]
 
 _TITLE_PAIR = re.compile(r"^(?P<a>.+?)\s*[–—‐-]\s*(?P<b>.+?)\s+relations$", re.IGNORECASE)
 _TITLE_SUBJECT = re.compile(
@@ -66,7 +66,7 @@ def parties_from_title(
 
 
 def _from_slug(slug: str, gazetteer: Gazetteer) -> tuple[list[str], str | None]:
-    """"northern-cyprus-turkey" -> both states; "international-recognition-of-kosovo" -> subject."""
+    """ "northern-cyprus-turkey" -> both states; "international-recognition-of-kosovo" -> subject."""
     words = [w for w in re.split(r"[-_\s]+", slug.lower()) if w and w != "relations"]
     text = " ".join(words)
     if m := _TITLE_SUBJECT.match(text):

@@ -54,12 +54,20 @@ def _posting(sent: Sentence, start: int = 0, end: int | None = None) -> tuple[st
     end = len(sent.text) if end is None else end
     for m in _ENVOY.finditer(sent.text, start, end):
         sender = receiver = None
-        before = [x for x in sent.mentions if x.end <= m.start() and m.start() - x.end <= 25 and x.entity.kind == "state"]
+        before = [
+            x
+            for x in sent.mentions
+            if x.end <= m.start() and m.start() - x.end <= 25 and x.entity.kind == "state"
+        ]
         if before:
             sender = before[-1].entity.name
         after = sent.text[m.end() : m.end() + 80]
         of = re.match(r"\s+of\s+(?:the\s+)?", after)
-        states_after = [x for x in sent.mentions if x.start >= m.end() and x.start - m.end() <= 60 and x.entity.kind == "state"]
+        states_after = [
+            x
+            for x in sent.mentions
+            if x.start >= m.end() and x.start - m.end() <= 60 and x.entity.kind == "state"
+        ]
         for x in states_after:
             gap = sent.text[m.end() : x.start].lower()
             if re.fullmatch(r"\s+(?:of|from)\s+(?:the\s+)?", gap) and sender is None:
@@ -99,11 +107,17 @@ def _person(sent: Sentence, spans: list[tuple[int, int]], exclude: set[str]) -> 
 
 
 def _full(sent: Sentence, name: str) -> PersonRecord:
-    rec = sent.ctx.find_person(name, role="ambassador") if len(name.split()) == 1 else sent.ctx.find_person(name)
+    rec = (
+        sent.ctx.find_person(name, role="ambassador")
+        if len(name.split()) == 1
+        else sent.ctx.find_person(name)
+    )
     return rec or sent.ctx.remember_person(name)
 
 
-def _sides(sent: Sentence, rec: PersonRecord, t: Any, recipient_spans: list[tuple[int, int]]) -> tuple[str | None, str | None]:
+def _sides(
+    sent: Sentence, rec: PersonRecord, t: Any, recipient_spans: list[tuple[int, int]]
+) -> tuple[str | None, str | None]:
     sender, receiver = _posting(sent)
     if sender is None and receiver is None and rec.sender and rec.receiver:
         return rec.sender, rec.receiver
@@ -152,7 +166,7 @@ _APPROVE = {"approve", "announce", "confirm", "make", "formalise", "formalize", 
 
 
 def _nominal_appointments(sent: Sentence, claimed: list[DatedMention]) -> Iterator[Event]:
-    """"The government approved the appointment of Amir Hayek as ambassador to the UAE"."""
+    """ "The government approved the appointment of Amir Hayek as ambassador to the UAE"."""
     for noun in sent.doc:
         if noun.lemma_.lower() not in _APPOINTMENT_NOUNS or noun.pos_ != "NOUN":
             continue
@@ -179,7 +193,9 @@ def _nominal_appointments(sent: Sentence, claimed: list[DatedMention]) -> Iterat
         if date:
             claimed.append(date)
         _remember(sent, rec, sender, receiver)
-        yield new_event(sent, "ambassador_appointed", {"person": rec.full, "sender": sender, "receiver": receiver}, date)
+        yield new_event(
+            sent, "ambassador_appointed", {"person": rec.full, "sender": sender, "receiver": receiver}, date
+        )
 
 
 def _remember(sent: Sentence, rec: PersonRecord, sender: str | None, receiver: str | None) -> None:
@@ -201,7 +217,12 @@ def _act(sent: Sentence, t: Any, kind: str, claimed: list[DatedMention]) -> Iter
     rec = _full(sent, name)
     s_start, s_end = subtree_span(t)
     sender, receiver = _posting(sent, s_start, s_end)
-    if successor and kind == "ambassador_appointed" and sent.ctx.last_ambassador and sent.ctx.last_ambassador is not rec:
+    if (
+        successor
+        and kind == "ambassador_appointed"
+        and sent.ctx.last_ambassador
+        and sent.ctx.last_ambassador is not rec
+    ):
         sender = sender or sent.ctx.last_ambassador.sender
         receiver = receiver or sent.ctx.last_ambassador.receiver
     if not is_passive(t) and t.lemma_.lower() == "expel":
@@ -247,7 +268,7 @@ def _presented(sent: Sentence, t: Any, claimed: list[DatedMention]) -> Iterator[
 
 
 def _accepted(sent: Sentence, t: Any, claimed: list[DatedMention]) -> Iterator[Event]:
-    """"The president accepted the credentials of X": X presented them."""
+    """ "The president accepted the credentials of X": X presented them."""
     objects = object_spans(t)
     phrase_spans = [(s, e) for s, e in objects if _CREDENTIALS.search(sent.text[s:e])]
     if not phrase_spans:
@@ -278,7 +299,11 @@ def _each_date(sent: Sentence, t: Any, claimed: list[DatedMention], roles: dict[
     for other in sent.dates:
         if other is date or other in claimed or not other.value or other.attributive or other.start < t.idx:
             continue
-        between = [x for x in sent.doc if date.end <= x.idx < other.start and x.pos_ == "VERB" and x.i != t.i] if date.end < other.start else [x for x in sent.doc if t.idx < x.idx < other.start and x.pos_ == "VERB" and x.i != t.i]
+        between = (
+            [x for x in sent.doc if date.end <= x.idx < other.start and x.pos_ == "VERB" and x.i != t.i]
+            if date.end < other.start
+            else [x for x in sent.doc if t.idx < x.idx < other.start and x.pos_ == "VERB" and x.i != t.i]
+        )
         if between or not re.search(r"\band\b", sent.text[min(date.end, t.idx) : other.start]):
             continue
         claimed.append(other)

@@ -51,7 +51,11 @@ def memberships(sent: Sentence) -> Iterator[Event]:
         orgs = states_in(sent, [subtree_span(t)], ("organization",), groups=False)
         if t.head.dep_ == "conj" or len(orgs) < 2:
             # "of the OIC and of UNESCO": coordinated "of" phrases hang off the verb.
-            orgs += [o for o in states_in(sent, [subtree_span(verb)], ("organization",), groups=False) if o not in orgs]
+            orgs += [
+                o
+                for o in states_in(sent, [subtree_span(verb)], ("organization",), groups=False)
+                if o not in orgs
+            ]
         yield from _emit(sent, verb, members, orgs)
     for t in triggers(sent, _JOIN | _ADMIT):
         if irrealis(t, sent):

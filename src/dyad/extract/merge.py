@@ -14,7 +14,7 @@ from typing import Any
 
 from dyad.model import Event
 
-__all__ = ["merge_events", "same_event", "dates_compatible"]
+__all__ = ["dates_compatible", "merge_events", "same_event"]
 
 _OPTIONAL_ROLES = ("city",)
 
@@ -64,6 +64,17 @@ def _more_precise(a: str | None, b: str | None) -> str | None:
     return a if len(a) >= len(b) else b
 
 
+def _fuller(name: str, old: Any, new: Any) -> bool:
+    """Whether ``new`` says more than ``old``: a role filled in, a full name, a longer title."""
+    if old in (None, ""):
+        return new not in (None, "")
+    if name == "person":
+        return len(str(new).split()) > len(str(old).split())
+    if name == "title":
+        return len(str(new)) > len(str(old))
+    return False
+
+
 def merge_events(events: list[Event]) -> list[Event]:
     """Merge repeated statements of one event, keeping document order of first statement."""
     merged: list[Event] = []
@@ -72,11 +83,7 @@ def merge_events(events: list[Event]) -> list[Event]:
             if same_event(kept, event):
                 kept.date = _more_precise(kept.date, event.date)
                 for name, value in event.roles.items():
-                    if kept.roles.get(name) in (None, "") and value not in (None, ""):
-                        kept.roles[name] = value
-                    elif name == "person" and len(str(value).split()) > len(str(kept.roles[name]).split()):
-                        kept.roles[name] = value
-                    elif name == "title" and len(str(value)) > len(str(kept.roles.get(name) or "")):
+                    if _fuller(name, kept.roles.get(name), value):
                         kept.roles[name] = value
                 kept.evidence.extend(e for e in event.evidence if e not in kept.evidence)
                 kept.confidence = max(kept.confidence, event.confidence)

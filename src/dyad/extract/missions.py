@@ -14,11 +14,11 @@ from typing import Any
 
 from dyad.extract.clauses import (
     children_spans,
-    other_clauses,
     date_for,
     is_passive,
     new_event,
     object_spans,
+    other_clauses,
     passive_subject_spans,
     states_in,
     subject_spans,
@@ -29,7 +29,7 @@ from dyad.extract.context import Sentence
 from dyad.extract.registry import register
 from dyad.model import Event
 
-__all__ = ["missions", "mission_kind", "MISSION_NOUN"]
+__all__ = ["MISSION_NOUN", "mission_kind", "missions"]
 
 MISSION_NOUN = re.compile(
     r"\b(?:honorary\s+consulates?(?:[\s-]general)?|consulates?[\s-]general|general\s+consulates?|"
@@ -39,7 +39,19 @@ MISSION_NOUN = re.compile(
     r"(?:cultural|economic|trade|representative)\s+(?:and\s+\w+\s+)?offices?|missions?)\b",
     re.IGNORECASE,
 )
-_OPEN = {"open", "reopen", "re-open", "inaugurate", "establish", "set", "launch", "found", "create", "unveil", "upgrade"}
+_OPEN = {
+    "open",
+    "reopen",
+    "re-open",
+    "inaugurate",
+    "establish",
+    "set",
+    "launch",
+    "found",
+    "create",
+    "unveil",
+    "upgrade",
+}
 _EXIST = {"have", "maintain", "operate", "run", "keep", "host"}
 _PLAN_CUES = re.compile(
     r"\b(?:plans?|planned|planning|intends?|intended|intention|announced|decided|decision|agreed|expected|"
@@ -82,7 +94,9 @@ def _parse_phrase(sent: Sentence, noun: re.Match[str], clause: tuple[int, int]) 
     "consulates-general in Frankfurt, Hamburg and Munich"."""
     owner = host = None
     cities: list[str] = []
-    before = [m for m in _state_mentions(sent, max(clause[0], noun.start() - 30), noun.start()) if m.form != "city"]
+    before = [
+        m for m in _state_mentions(sent, max(clause[0], noun.start() - 30), noun.start()) if m.form != "city"
+    ]
     if before and re.fullmatch(r"(?:['’]s?)?\s+(?:\w+\s+){0,2}", sent.text[before[-1].end : noun.start()]):
         owner = before[-1].entity.name
     last = noun.end()
@@ -124,7 +138,9 @@ def _parse_phrase(sent: Sentence, noun: re.Match[str], clause: tuple[int, int]) 
 
 
 _CITY_NAME = r"(?P<city>[A-ZÀ-ÖØ-Þİ][\w'’-]+(?:\.(?=\w)[\w'’-]*)?(?:\s+[A-ZÀ-ÖØ-Þİ][\w'’-]+)?)"
-_UNKNOWN_CITY = re.compile(r"\s+in\s+(?:the\s+city\s+of\s+)?(?:(?P<pre>[A-Z][\w]+)\s+(?=[A-ZÀ-ÖØ-Þİ]))?" + _CITY_NAME)
+_UNKNOWN_CITY = re.compile(
+    r"\s+in\s+(?:the\s+city\s+of\s+)?(?:(?P<pre>[A-Z][\w]+)\s+(?=[A-ZÀ-ÖØ-Þİ]))?" + _CITY_NAME
+)
 _NOT_CITIES = {
     "America", "Europe", "Asia", "Africa", "Oceania", "Caribbean", "Pacific", "Atlantic", "Middle East",
     "Latin America", "South America", "North America", "Central America", "Balkans", "Caucasus", "January",
@@ -192,13 +208,18 @@ def missions(sent: Sentence) -> Iterator[Event]:
                 whose = re.search(r"\bwhose\s+$", sent.text[max(0, noun.start() - 8) : noun.start()])
                 if roles["owner"] is None and whose:
                     # "China, whose embassy in Managua had opened": the noun the clause hangs from.
-                    named = [m for m in sent.mentions if m.end <= noun.start() - 6 and m.entity.kind == "state"]
+                    named = [
+                        m for m in sent.mentions if m.end <= noun.start() - 6 and m.entity.kind == "state"
+                    ]
                     roles["owner"] = named[-1].entity.name if named else None
                 subj = states_in(sent, subject_spans(t), groups=True) if not is_passive(t) else []
                 if roles["owner"] is None and subj:
                     if lemma == "host":
                         roles["host"] = roles["host"] or subj[0]
-                    elif re.search(r"each other|one another", sent.text[noun.start() : limit]) and len(subj) == 2:
+                    elif (
+                        re.search(r"each other|one another", sent.text[noun.start() : limit])
+                        and len(subj) == 2
+                    ):
                         yield from _mutual(sent, t, roles, subj, planned, seen)
                         continue
                     else:
@@ -206,7 +227,13 @@ def missions(sent: Sentence) -> Iterator[Event]:
                 for city in roles["cities"] or [None]:
                     event = _make(sent, t, {**roles, "city": city}, lemma, planned)
                     if event is not None:
-                        key = (event.type, event.roles["owner"], event.roles["host"], event.roles.get("city"), event.roles["kind"])
+                        key = (
+                            event.type,
+                            event.roles["owner"],
+                            event.roles["host"],
+                            event.roles.get("city"),
+                            event.roles["kind"],
+                        )
                         if key not in seen:
                             seen.add(key)
                             yield event
@@ -214,7 +241,9 @@ def missions(sent: Sentence) -> Iterator[Event]:
                 break
 
 
-_COORDINATION = re.compile(r"[\s,]*(?:and|as well as|plus|,)\s+(?:an?\s+|the\s+|its\s+|their\s+|two\s+|three\s+|several\s+)?", re.I)
+_COORDINATION = re.compile(
+    r"[\s,]*(?:and|as well as|plus|,)\s+(?:an?\s+|the\s+|its\s+|their\s+|two\s+|three\s+|several\s+)?", re.I
+)
 
 
 def _nouns_in(sent: Sentence, start: int, end: int) -> list[re.Match[str]]:
@@ -249,7 +278,7 @@ def _coordinated_nouns(
 
 @register("missions_existing.v1")
 def existing(sent: Sentence) -> Iterator[Event]:
-    """"The Turkish embassy in Nicosia is the largest foreign mission", "Russia's embassy is
+    """ "The Turkish embassy in Nicosia is the largest foreign mission", "Russia's embassy is
     located in Sukhumi": a mission named as the subject of a statement exists."""
     if sent.doc is None or not MISSION_NOUN.search(sent.text):
         return
@@ -286,24 +315,28 @@ def _make(sent: Sentence, t: Any, roles: dict[str, Any], lemma: str, planned: bo
 def _mutual(
     sent: Sentence, t: Any, roles: dict[str, Any], pair: list[str], planned: bool, seen: set[tuple[Any, ...]]
 ) -> Iterator[Event]:
-    """"The two governments opened interests sections in each other's capitals": one each way."""
+    """ "The two governments opened interests sections in each other's capitals": one each way."""
     for owner, host in ((pair[0], pair[1]), (pair[1], pair[0])):
-        event = _make(sent, t, {**roles, "owner": owner, "host": host, "city": None}, t.lemma_.lower(), planned)
+        event = _make(
+            sent, t, {**roles, "owner": owner, "host": host, "city": None}, t.lemma_.lower(), planned
+        )
         if event is not None and (event.type, owner, host) not in seen:
             seen.add((event.type, owner, host))
             yield event
 
 
 def _hypothetical(t: Any) -> bool:
-    """"Ethiopia would open an embassy if it recognised Somaliland": a condition, not an act."""
+    """ "Ethiopia would open an embassy if it recognised Somaliland": a condition, not an act."""
     for child in t.children:
-        if child.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in ("if", "unless") for g in child.children):
+        if child.dep_ == "advcl" and any(
+            g.dep_ == "mark" and g.lower_ in ("if", "unless") for g in child.children
+        ):
             return True
     return False
 
 
 def _noun_negated(sent: Sentence, t: Any, noun: re.Match[str]) -> bool:
-    """"has no embassy", "has not opened any consulate": negation between the verb and the noun."""
+    """ "has no embassy", "has not opened any consulate": negation between the verb and the noun."""
     between = sent.text[t.idx : noun.start()].lower()
     return bool(re.search(r"\b(?:no|not|never|neither|nor|no longer)\b", between))
 
@@ -315,6 +348,25 @@ def _is_planned(t: Any) -> bool:
     head, hops = t, 0
     while head.dep_ in ("xcomp", "pcomp", "pobj", "prep", "acl", "advcl", "ccomp") and hops < 4:
         head, hops = head.head, hops + 1
-        if head.lemma_.lower() in {"plan", "intend", "decide", "agree", "expect", "directive", "decree", "order", "announce", "promise", "pledge", "aim", "hope", "prepare", "consider", "propose", "want", "seek"}:
+        if head.lemma_.lower() in {
+            "plan",
+            "intend",
+            "decide",
+            "agree",
+            "expect",
+            "directive",
+            "decree",
+            "order",
+            "announce",
+            "promise",
+            "pledge",
+            "aim",
+            "hope",
+            "prepare",
+            "consider",
+            "propose",
+            "want",
+            "seek",
+        }:
             return True
     return False

@@ -23,14 +23,14 @@ from dyad.extract.nlp import load_nlp, split_sentences
 from dyad.extract.registry import registered
 from dyad.model import Block, Document, Event
 
-__all__ = ["extract_document", "TableRow", "CANDIDATE"]
+__all__ = ["CANDIDATE", "TableRow", "extract_document"]
 
 CANDIDATE = re.compile(
     r"recogni[sz]|relations|sever|broke|break|cut\b|treat|agreement|accord|pact|memorand|protocol|"
     r"convention|declaration|sign|ratif|ambassador|envoy|credential|credence|appoint|recall|dismiss|"
     r"embass|consul|mission|office|chancer|represent|open|inaugurat|condemn|denounc|criticis|criticiz|"
-    r"protest|member|join|admit|accession|withdr|revok|retract|rescind|suspend|succe|mutual|follow|did so|do so|"
-    r"as did|likewise|expel",
+    r"protest|member|join|admit|accession|withdr|revok|retract|rescind|suspend|succe|mutual|follow|"
+    r"did so|do so|as did|likewise|expel",
     re.IGNORECASE,
 )
 
@@ -93,7 +93,9 @@ def _items(doc: Document, ctx: ArticleContext) -> Iterator[Sentence | TableRow]:
         if block.kind == "list_item" and intro:
             # "X has consulates in:" followed by items: each item completes the sentence.
             text = intro + " " + block.text
-            yield Sentence(ctx, block, text, 0, gaz.find(text), _resolve_dates(text, dctx), None, "", len(intro) + 1)
+            yield Sentence(
+                ctx, block, text, 0, gaz.find(text), _resolve_dates(text, dctx), None, "", len(intro) + 1
+            )
             continue
         intro = ""
         if block.kind == "paragraph" and block.text.rstrip().endswith(":"):
@@ -101,7 +103,9 @@ def _items(doc: Document, ctx: ArticleContext) -> Iterator[Sentence | TableRow]:
             intro = block.text[last[0] : last[1]].rstrip().rstrip(":").rstrip()
         for start, end in split_sentences(block.text):
             text = block.text[start:end]
-            yield Sentence(ctx, block, text, start, gaz.find(text), _resolve_dates(text, dctx), None, previous)
+            yield Sentence(
+                ctx, block, text, start, gaz.find(text), _resolve_dates(text, dctx), None, previous
+            )
             previous = text
 
 
@@ -158,7 +162,9 @@ def _parse_candidates(sentences: Iterable[Sentence], settings: Settings) -> None
     if not todo:
         return
     nlp = load_nlp(settings.spacy_model)
-    for sent, parsed in zip(todo, nlp.pipe((s.text for s in todo), batch_size=settings.batch_size), strict=True):
+    for sent, parsed in zip(
+        todo, nlp.pipe((s.text for s in todo), batch_size=settings.batch_size), strict=True
+    ):
         sent.doc = parsed
 
 
@@ -177,12 +183,18 @@ def _remember_people(sent: Sentence) -> None:
         if sent.ctx.gazetteer.get(name.split()[0]) is not None:
             continue
         state = None
-        before = [x for x in sent.mentions if x.end <= m.start() and m.start() - x.end <= 2 and x.entity.kind == "state"]
+        before = [
+            x
+            for x in sent.mentions
+            if x.end <= m.start() and m.start() - x.end <= 2 and x.entity.kind == "state"
+        ]
         after = re.match(r"\s+of\s+(?:the\s+)?", sent.text[m.end() :])
         if before:
             state = before[-1].entity.name
         elif after:
-            follow = [x for x in sent.mentions if x.start == m.end() + after.end() and x.entity.kind == "state"]
+            follow = [
+                x for x in sent.mentions if x.start == m.end() + after.end() and x.entity.kind == "state"
+            ]
             state = follow[0].entity.name if follow else None
         rec = sent.ctx.find_person(name) if len(name.split()) == 1 else None
         if rec is None:

@@ -31,8 +31,29 @@ from dyad.model import Event
 
 __all__ = ["recognitions", "withdrawals"]
 
-_RECOGNISE = {"recognise", "recognize", "recognised", "recognized", "recognising", "recognizing", "re-recognise", "re-recognize"}
-_WITHDRAW = {"withdraw", "revoke", "retract", "rescind", "cancel", "annul", "suspend", "freeze", "reverse", "end", "drop"}
+_RECOGNISE = {
+    "recognise",
+    "recognize",
+    "recognised",
+    "recognized",
+    "recognising",
+    "recognizing",
+    "re-recognise",
+    "re-recognize",
+}
+_WITHDRAW = {
+    "withdraw",
+    "revoke",
+    "retract",
+    "rescind",
+    "cancel",
+    "annul",
+    "suspend",
+    "freeze",
+    "reverse",
+    "end",
+    "drop",
+}
 _DERECOGNISE = {"derecognise", "derecognize", "unrecognise", "unrecognize"}
 _MUTUAL = ("each other", "one another", "mutual")
 _KINDS = ("state",)
@@ -135,12 +156,23 @@ def withdrawals(sent: Sentence) -> Iterator[Event]:
                     yield new_event(sent, "recognition_withdrawn", {"actor": actor, "target": target}, date)
 
 
-_GRANT = {"extend", "grant", "issue", "give", "accord", "announce", "confirm", "formalise", "formalize", "send"}
+_GRANT = {
+    "extend",
+    "grant",
+    "issue",
+    "give",
+    "accord",
+    "announce",
+    "confirm",
+    "formalise",
+    "formalize",
+    "send",
+}
 
 
 @register("recognition_nominal.v1")
 def granted(sent: Sentence) -> Iterator[Event]:
-    """"Hungary, Croatia and Bulgaria issued a joint statement of recognition", "the United
+    """ "Hungary, Croatia and Bulgaria issued a joint statement of recognition", "the United
     States extended recognition to X": the act is a noun governed by a verb of granting."""
     if sent.doc is None:
         return
@@ -153,7 +185,7 @@ def granted(sent: Sentence) -> Iterator[Event]:
         if verb.lemma_.lower() not in _GRANT or irrealis(verb, sent):
             continue
         actors = states_in(sent, subject_spans(verb), _KINDS)
-        targets = states_in(sent, [subtree_span(noun)] + prep_spans(verb, ("to",)), _KINDS, groups=False)
+        targets = states_in(sent, [subtree_span(noun), *prep_spans(verb, ("to",))], _KINDS, groups=False)
         targets = [x for x in targets if x not in actors]
         if not targets and actors:
             other = sent.ctx.subject if sent.ctx.subject not in actors else sent.ctx.other_party(*actors)

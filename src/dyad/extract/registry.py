@@ -14,7 +14,7 @@ from typing import Any
 
 from dyad.errors import ConfigError
 
-__all__ = ["Extractor", "register", "registered", "EXTRACTOR_MODULES"]
+__all__ = ["EXTRACTOR_MODULES", "Extractor", "register", "registered"]
 
 # The one list of extractor modules, in the order they run.
 EXTRACTOR_MODULES = (

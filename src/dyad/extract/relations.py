@@ -32,7 +32,18 @@ from dyad.model import Event
 
 __all__ = ["established", "severed"]
 
-_ESTABLISH = {"establish", "re-establish", "reestablish", "restore", "resume", "normalise", "normalize", "open", "forge", "launch"}
+_ESTABLISH = {
+    "establish",
+    "re-establish",
+    "reestablish",
+    "restore",
+    "resume",
+    "normalise",
+    "normalize",
+    "open",
+    "forge",
+    "launch",
+}
 _SEVER = {"sever", "break", "cut", "suspend", "terminate", "rupture", "freeze", "end"}
 _HAVE = {"have", "maintain", "enjoy"}
 _RELATIONS = re.compile(r"\b(?:diplomatic\s+)?(?:relations|ties)\b", re.IGNORECASE)
@@ -52,14 +63,13 @@ def _relations_span(sent: Sentence, t: Any) -> tuple[int, int] | None:
     for start, end in spans:
         phrase = sent.text[start:end]
         if _RELATIONS.search(phrase) and not _NOT_DIPLOMATIC.search(phrase):
-            if "diplomatic" in phrase.lower() or "relations" in phrase.lower():
-                return start, end
+            return start, end
     return None
 
 
 def _pair(sent: Sentence, t: Any, span: tuple[int, int]) -> list[str]:
     parties = states_in(sent, subject_spans(t))
-    parties += [p for p in states_in(sent, [span] + prep_spans(t, ("with", "between"))) if p not in parties]
+    parties += [p for p in states_in(sent, [span, *prep_spans(t, ("with", "between"))]) if p not in parties]
     if is_passive(t):
         parties += [p for p in states_in(sent, agent_spans(t)) if p not in parties]
     if len(parties) == 1:
@@ -102,10 +112,10 @@ def severed(sent: Sentence) -> Iterator[Event]:
             continue
         if is_passive(t):
             actors = states_in(sent, agent_spans(t))
-            targets = states_in(sent, [span] + prep_spans(t, ("with", "between")), groups=False)
+            targets = states_in(sent, [span, *prep_spans(t, ("with", "between"))], groups=False)
         else:
             actors = states_in(sent, subject_spans(t), groups=True)
-            targets = states_in(sent, [span] + prep_spans(t, ("with",)), groups=False)
+            targets = states_in(sent, [span, *prep_spans(t, ("with",))], groups=False)
         targets = [x for x in targets if x not in actors]
         if not targets and len(actors) == 2:
             actors, targets = actors[:1], actors[1:]

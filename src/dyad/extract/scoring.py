@@ -21,7 +21,7 @@ from typing import Any
 
 from dyad.errors import InputError
 
-__all__ = ["Score", "score_events", "load_jsonl", "load_aliases"]
+__all__ = ["Score", "load_aliases", "load_jsonl", "score_events"]
 
 _ENTITY_ROLES = ("actor", "target", "sender", "receiver", "owner", "host", "member", "organization")
 _STOP = {"a", "an", "the", "of", "on", "in", "and", "for", "to", "with", "between", "its", "their", "by"}
@@ -47,7 +47,9 @@ def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
             try:
                 out.append(json.loads(line))
             except json.JSONDecodeError as error:
-                raise InputError(f"{path}:{number}: not JSON ({error.msg})", "one JSON object per line") from None
+                raise InputError(
+                    f"{path}:{number}: not JSON ({error.msg})", "one JSON object per line"
+                ) from None
     return out
 
 
@@ -89,7 +91,9 @@ def _compatible(aliases: dict[str, str], strict: bool) -> Callable[[dict[str, An
     return ok
 
 
-def _matching(gold: list[dict[str, Any]], system: list[dict[str, Any]], ok: Callable[..., bool]) -> dict[int, int]:
+def _matching(
+    gold: list[dict[str, Any]], system: list[dict[str, Any]], ok: Callable[..., bool]
+) -> dict[int, int]:
     owner: dict[int, int] = {}
 
     def augment(g: int, seen: set[int]) -> bool:

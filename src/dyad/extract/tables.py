@@ -17,7 +17,7 @@ from dyad.extract.pipeline import TableRow
 from dyad.extract.registry import register
 from dyad.model import Event, Evidence
 
-__all__ = ["table_rows", "column_roles"]
+__all__ = ["column_roles", "table_rows"]
 
 _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("withdrawn", re.compile(r"withdr|revok|derecogni|suspend|retract|ended", re.I)),
@@ -26,7 +26,12 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("relations", re.compile(r"relations|established|establishment", re.I)),
     ("signed", re.compile(r"^(?:date\s+)?sign|signed|signing|signature|concluded", re.I)),
     ("title", re.compile(r"treaty|agreement|title|name of|document|accord|^name$|convention|memorand", re.I)),
-    ("state", re.compile(r"^(?:state|country|nation|sovereign state|recogni[sz]ing state|member|party|entity)s?$", re.I)),
+    (
+        "state",
+        re.compile(
+            r"^(?:state|country|nation|sovereign state|recogni[sz]ing state|member|party|entity)s?$", re.I
+        ),
+    ),
     ("notes", re.compile(r"note|remark|comment|detail|description|source|reference", re.I)),
     ("date", re.compile(r"^date$|^year$|^when$", re.I)),
     ("place", re.compile(r"place|city|location|venue", re.I)),
@@ -39,7 +44,9 @@ def column_roles(header: tuple[str, ...]) -> list[str]:
     for cell in header:
         name = cell.strip().rstrip(":").strip()
         if not name:
-            roles.append(roles[-1] + "+" if roles and not roles[-1].endswith("+") else (roles[-1] if roles else ""))
+            roles.append(
+                roles[-1] + "+" if roles and not roles[-1].endswith("+") else (roles[-1] if roles else "")
+            )
             continue
         for role, pattern in _ROLE_PATTERNS:
             if pattern.search(name):
@@ -109,7 +116,9 @@ def table_rows(row: TableRow) -> Iterator[Event]:
 
 
 def _treaty_row(row: TableRow, roles: list[str], title_cols: list[int]) -> Iterator[Event]:
-    title = next((row.cells[i].strip() for i in title_cols if i < len(row.cells) and row.cells[i].strip()), "")
+    title = next(
+        (row.cells[i].strip() for i in title_cols if i < len(row.cells) and row.cells[i].strip()), ""
+    )
     if not title:
         return
     parties = _states(row, _cols(roles, "state")) or list(row.ctx.parties)
@@ -151,7 +160,6 @@ def _recognised_state(row: TableRow, state: str) -> str | None:
 
 
 def _state_row(row: TableRow, roles: list[str]) -> Iterator[Event]:
-    ctx = row.ctx
     state_cols = _cols(roles, "state")
     notes = _cols(roles, "notes")
     states = _states(row, state_cols) or _states(row, notes)
@@ -180,4 +188,7 @@ def _state_row(row: TableRow, roles: list[str]) -> Iterator[Event]:
 
 
 def _cell_says_yes(row: TableRow, indexes: list[int]) -> bool:
-    return any(i < len(row.cells) and row.cells[i].strip().lower() in ("yes", "recognised", "recognized") for i in indexes)
+    return any(
+        i < len(row.cells) and row.cells[i].strip().lower() in ("yes", "recognised", "recognized")
+        for i in indexes
+    )

@@ -13,15 +13,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from dyad.extract.clauses import (
-    children_spans,
-    persons_in,
     agent_spans,
+    children_spans,
     date_for,
     irrealis,
     is_passive,
     new_event,
     object_spans,
     passive_subject_spans,
+    persons_in,
     prep_spans,
     states_in,
     subject_spans,
@@ -32,7 +32,7 @@ from dyad.extract.context import DatedMention, Sentence
 from dyad.extract.registry import register
 from dyad.model import Event
 
-__all__ = ["signed", "ratified", "clean_title", "TREATY_WORDS"]
+__all__ = ["TREATY_WORDS", "clean_title", "ratified", "signed"]
 
 TREATY_WORDS = re.compile(
     r"\b(?:treat(?:y|ies)|agreements?|accords?|pacts?|memorand(?:um|a)|protocols?|conventions?|"
@@ -67,7 +67,9 @@ def _head_is_treaty(sent: Sentence, start: int, end: int) -> bool:
         if start <= tok.idx < end and (tok.head.i == tok.i or not (start <= tok.head.idx < end)):
             # the phrase's head; names like "the Treaty of Aachen" or "Ankara Declaration" count too
             words = [t for t in tok.subtree if t.dep_ in ("compound", "amod", "nmod") or t.i == tok.i]
-            return any(TREATY_WORDS.fullmatch(t.text) for t in words) or bool(TREATY_WORDS.fullmatch(tok.text))
+            return any(TREATY_WORDS.fullmatch(t.text) for t in words) or bool(
+                TREATY_WORDS.fullmatch(tok.text)
+            )
     return True
 
 
@@ -101,7 +103,9 @@ def signed(sent: Sentence) -> Iterator[Event]:
                 parties = _adjective_parties(sent, subtree_span(t.head)[0], t.idx)
                 if len(parties) >= 2:
                     sent.ctx.last_treaty = title
-                    yield new_event(sent, "treaty_signed", {"parties": parties, "title": title}, date_for(sent, t))
+                    yield new_event(
+                        sent, "treaty_signed", {"parties": parties, "title": title}, date_for(sent, t)
+                    )
                     continue
         if title is None:
             continue
@@ -109,7 +113,9 @@ def signed(sent: Sentence) -> Iterator[Event]:
             parties = states_in(sent, agent_spans(t) + prep_spans(t, ("between", "with")))
         else:
             parties = states_in(sent, subject_spans(t))
-            parties += [p for p in _named_states(sent, prep_spans(t, ("with", "between"))) if p not in parties]
+            parties += [
+                p for p in _named_states(sent, prep_spans(t, ("with", "between"))) if p not in parties
+            ]
         for p in _more_parties(sent, t):
             if p not in parties and len(parties) < 2:
                 parties.append(p)
@@ -130,7 +136,11 @@ def _more_parties(sent: Sentence, t: Any) -> list[str]:
             if rec is not None and rec.state:
                 out.append(rec.state)
     head, hops = t, 0
-    while head.dep_ in ("advcl", "conj", "xcomp", "ccomp", "relcl", "npadvmod", "pobj", "prep") and head.head.i != head.i and hops < 4:
+    while (
+        head.dep_ in ("advcl", "conj", "xcomp", "ccomp", "relcl", "npadvmod", "pobj", "prep")
+        and head.head.i != head.i
+        and hops < 4
+    ):
         head, hops = head.head, hops + 1
         if head.pos_ in ("VERB", "AUX"):
             out += [p for p in states_in(sent, children_spans(head, ("nsubj",)), groups=True) if p not in out]
@@ -138,7 +148,12 @@ def _more_parties(sent: Sentence, t: Any) -> list[str]:
 
 
 def _named_states(sent: Sentence, spans: list[tuple[int, int]]) -> list[str]:
-    return [m.entity.name for s, e in spans for m in sent.mentions_in(s, e) if m.entity.kind == "state" and m.form != "adjective"]
+    return [
+        m.entity.name
+        for s, e in spans
+        for m in sent.mentions_in(s, e)
+        if m.entity.kind == "state" and m.form != "adjective"
+    ]
 
 
 def _adjective_parties(sent: Sentence, start: int, end: int) -> list[str]:
@@ -174,7 +189,9 @@ def ratified(sent: Sentence) -> Iterator[Event]:
             found = False
             for seg in _segments(sent, t):
                 actors = states_in(sent, [seg], groups=True)
-                dates = [d for d in sent.dates if d.value and seg[0] <= d.start < seg[1] and not d.attributive]
+                dates = [
+                    d for d in sent.dates if d.value and seg[0] <= d.start < seg[1] and not d.attributive
+                ]
                 date: DatedMention | None = dates[0] if dates else default
                 for actor in actors:
                     found = True

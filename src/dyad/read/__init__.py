@@ -13,13 +13,15 @@ from pathlib import Path
 from dyad.errors import ReadError
 from dyad.model import Document
 from dyad.read.detect import ARTICLE_SUFFIXES, detect_format
-from dyad.read.source import MAX_BYTES, decode_source
 from dyad.read.plaintext import parse_plaintext
+from dyad.read.source import MAX_BYTES, decode_source
 
-__all__ = ["read_path", "read_text", "read_paths", "detect_format", "iter_files", "MAX_BYTES"]
+__all__ = ["MAX_BYTES", "detect_format", "iter_files", "read_path", "read_paths", "read_text"]
 
 
-def read_text(text: str, source: str = "<text>", fmt: str | None = None, title: str | None = None) -> Document:
+def read_text(
+    text: str, source: str = "<text>", fmt: str | None = None, title: str | None = None
+) -> Document:
     """Read an article already in memory. ``fmt`` is "text", "wikitext" or None to detect."""
     fmt = fmt or detect_format(source, text)
     if fmt == "wikitext":
@@ -48,7 +50,11 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
         p = Path(raw)
         if p.is_dir():
             for child in sorted(p.rglob("*")):
-                if child.is_file() and child.suffix.lower() in ARTICLE_SUFFIXES and not child.name.startswith("."):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in ARTICLE_SUFFIXES
+                    and not child.name.startswith(".")
+                ):
                     yield child
         else:
             yield p

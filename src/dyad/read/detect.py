@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-__all__ = ["detect_format", "ARTICLE_SUFFIXES"]
+__all__ = ["ARTICLE_SUFFIXES", "detect_format"]
 
 ARTICLE_SUFFIXES = {".txt", ".wiki", ".wikitext", ".mediawiki", ".text", ""}
 _WIKI_SUFFIXES = {".wiki", ".wikitext", ".mediawiki"}

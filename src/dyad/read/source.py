@@ -31,7 +31,7 @@ def decode_source(data: bytes | None, path: str, size: int | None = None) -> str
     except UnicodeDecodeError as error:
         raise ReadError(
             path,
-            f"file is not valid UTF-8 (byte {error.start}: {data[error.start:error.start + 1]!r})",
+            f"file is not valid UTF-8 (byte {error.start}: {data[error.start : error.start + 1]!r})",
             "convert it with: iconv -f LATIN1 -t UTF-8",
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
