@@ -111,8 +111,26 @@ def table_rows(row: TableRow) -> Iterator[Event]:
     if title_cols and (_cols(roles, "signed") or _cols(roles, "ratified")):
         yield from _treaty_row(row, roles, title_cols)
         return
+    if not (_cols(roles, "recognition") or _cols(roles, "relations") or _cols(roles, "withdrawn")):
+        # "| # | Country | Date |" under a heading that says what the dates are.
+        meaning = _section_meaning(row)
+        if meaning and _cols(roles, "state") and _cols(roles, "date"):
+            roles = [r.replace("date", meaning) for r in roles]
     if _cols(roles, "recognition") or _cols(roles, "relations") or _cols(roles, "withdrawn"):
         yield from _state_row(row, roles)
+
+
+def _section_meaning(row: TableRow) -> str | None:
+    heading = " ".join(row.block.section[-1:]).lower()
+    if re.search(r"consular|trade|economic|not yet|without|never|no diplomatic", heading):
+        return None
+    if re.search(r"withdr|derecogni|revok", heading):
+        return "withdrawn"
+    if "recogni" in heading:
+        return "recognition"
+    if "relations" in heading:
+        return "relations"
+    return None
 
 
 def _treaty_row(row: TableRow, roles: list[str], title_cols: list[int]) -> Iterator[Event]:
