@@ -40,7 +40,9 @@ def same_event(a: Event, b: Event) -> bool:
     names = set(a.roles) | set(b.roles)
     for name in names:
         va, vb = a.roles.get(name), b.roles.get(name)
-        if name in _OPTIONAL_ROLES and (va is None or vb is None):
+        if name in _OPTIONAL_ROLES and (
+            va is None or vb is None or str(va).endswith(str(vb)) or str(vb).endswith(str(va))
+        ):
             continue
         if name == "title":
             if not _titles_overlap(str(va or ""), str(vb or "")):

@@ -140,6 +140,8 @@ def extract_document(doc: Document, settings: Settings | None = None) -> list[Ev
         if events:
             roles = events[-1].roles
             ctx.last_actor = roles.get("actor") or roles.get("owner") or roles.get("sender") or ctx.last_actor
+    # Document-level statements (the infobox) come last, so prose evidence leads a merged event.
+    events += [e for x in extractors if x.applies_to == "document" for e in x.func(ctx)]
     return merge_events(events)
 
 

@@ -27,13 +27,14 @@ EXTRACTOR_MODULES = (
     "dyad.extract.memberships",
     "dyad.extract.tables",
     "dyad.extract.ellipsis",
+    "dyad.extract.infobox",
 )
 
 
 @dataclass(frozen=True)
 class Extractor:
     name: str  # "recognition.v1"
-    applies_to: str  # "sentence" or "row"
+    applies_to: str  # "sentence", "row" or "document"
     func: Callable[[Any], Iterable[Any]]
 
 
