@@ -218,9 +218,9 @@ def test_openapi(client: TestClient) -> None:
     ):
         assert "get" in paths[path], path
         assert "422" not in paths[path]["get"]["responses"]
-        assert paths[path]["get"]["responses"]["400"]["content"]["application/json"]["schema"]["$ref"].endswith(
-            "ErrorBody"
-        )
+        assert paths[path]["get"]["responses"]["400"]["content"]["application/json"]["schema"][
+            "$ref"
+        ].endswith("ErrorBody")
     assert "post" in paths["/api/documents"]
     assert not any(p.startswith("/states") for p in paths)  # pages are not API
 
@@ -252,7 +252,9 @@ def writable(fixture_kb: FixtureKB, tmp_path: Path) -> Iterator[tuple[TestClient
 
 
 def test_uploads_are_off_without_a_token(client: TestClient) -> None:
-    response = client.post("/api/documents?name=x.txt", content=ARTICLE, headers={"Authorization": f"Bearer {TOKEN}"})
+    response = client.post(
+        "/api/documents?name=x.txt", content=ARTICLE, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     assert response.status_code == 403
     assert_error(response.json(), 403)
     assert "token" in response.json()["hint"]
@@ -260,7 +262,12 @@ def test_uploads_are_off_without_a_token(client: TestClient) -> None:
 
 def test_upload_needs_the_right_token(writable: tuple[TestClient, KnowledgeBase]) -> None:
     client, _ = writable
-    for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": f"Bearer {TOKEN}x"}, {"X-Dyad-Token": ""}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer nope"},
+        {"Authorization": f"Bearer {TOKEN}x"},
+        {"X-Dyad-Token": ""},
+    ):
         response = client.post("/api/documents?name=x.txt", content=ARTICLE, headers=headers)
         assert response.status_code == 401, headers
         assert response.headers["www-authenticate"] == "Bearer"
@@ -283,14 +290,18 @@ def test_upload_ingests_and_the_cache_follows(writable: tuple[TestClient, Knowle
     after = get(client, "/api/recognitions?state=Estavia")  # the cache was emptied
     assert [r["actor"] for r in after["items"]] == ["Hollin"]
     assert kb.recognitions("Estavia", date(2011, 1, 1))[0].actor == "Hollin"
-    again = client.post("/api/documents?name=hollin-estavia.txt", content=ARTICLE, headers={"X-Dyad-Token": TOKEN})
+    again = client.post(
+        "/api/documents?name=hollin-estavia.txt", content=ARTICLE, headers={"X-Dyad-Token": TOKEN}
+    )
     assert again.status_code == 201 and again.json()["unchanged"] == ["hollin-estavia"]
 
 
 def test_upload_size_is_limited(writable: tuple[TestClient, KnowledgeBase]) -> None:
     client, _ = writable
     big = ARTICLE + "x" * 5000
-    response = client.post("/api/documents?name=big.txt", content=big, headers={"Authorization": f"Bearer {TOKEN}"})
+    response = client.post(
+        "/api/documents?name=big.txt", content=big, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     assert response.status_code == 413
     assert_error(response.json(), 413)
 
@@ -298,7 +309,9 @@ def test_upload_size_is_limited(writable: tuple[TestClient, KnowledgeBase]) -> N
         for _ in range(10):
             yield b"y" * 1000
 
-    response = client.post("/api/documents?name=big.txt", content=chunks(), headers={"Authorization": f"Bearer {TOKEN}"})
+    response = client.post(
+        "/api/documents?name=big.txt", content=chunks(), headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     assert response.status_code == 413
 
 
@@ -307,7 +320,10 @@ def test_upload_rejects_bad_articles(writable: tuple[TestClient, KnowledgeBase])
     auth = {"Authorization": f"Bearer {TOKEN}"}
     assert client.post("/api/documents?name=e.txt", content=b"", headers=auth).status_code == 422
     assert client.post("/api/documents?name=b.txt", content=b"\x00\x01\x02", headers=auth).status_code == 422
-    assert client.post("/api/documents?name=l.txt", content="é".encode("latin-1"), headers=auth).status_code == 422
+    assert (
+        client.post("/api/documents?name=l.txt", content="é".encode("latin-1"), headers=auth).status_code
+        == 422
+    )
     assert client.post("/api/documents?name=...", content=ARTICLE, headers=auth).status_code == 400
     assert client.post("/api/documents?name=x&format=pdf", content=ARTICLE, headers=auth).status_code == 400
 
@@ -346,12 +362,16 @@ def test_cache_is_dropped_when_documents_change(fixture_kb: FixtureKB, tmp_path:
         assert first.headers["x-dyad-cache"] == "miss" and first.json()["total"] == 1
         assert client.get("/api/recognitions?state=Hollin").headers["x-dyad-cache"] == "hit"
         other = open_kb(f"sqlite:///{db}", gazetteer=None)  # another process ingests
-        other.store_document(doc("extra"), [ev("recognition", "2011", "extra", actor="Estavia", target="Hollin")])
+        other.store_document(
+            doc("extra"), [ev("recognition", "2011", "extra", actor="Estavia", target="Hollin")]
+        )
         other.close()
         again = client.get("/api/recognitions?state=Hollin")
         assert again.headers["x-dyad-cache"] == "miss" and again.json()["total"] == 2
         assert client.get("/api/status?a=Nowhere&b=Hollin").headers["x-dyad-cache"] == "miss"
-        assert client.get("/api/status?a=Nowhere&b=Hollin").headers["x-dyad-cache"] == "miss"  # errors: never kept
+        assert (
+            client.get("/api/status?a=Nowhere&b=Hollin").headers["x-dyad-cache"] == "miss"
+        )  # errors: never kept
     kb.close()
 
 

@@ -42,12 +42,16 @@ def test_inputs_match_the_manifest() -> None:
     expected = dict(MANIFEST["sources"])
     actual = {name: sha256(FRONTEND / name) for name in ("build.mjs", "package.json", "package-lock.json")}
     actual |= {f"src/{p.name}": sha256(p) for p in sorted((FRONTEND / "src").iterdir()) if p.is_file()}
-    assert actual == expected, "frontend sources changed since the last build: run 'npm ci && npm run build' there"
+    assert actual == expected, (
+        "frontend sources changed since the last build: run 'npm ci && npm run build' there"
+    )
 
 
 def test_no_unrecorded_files_in_static() -> None:
     names = {p.name for p in STATIC.iterdir() if p.is_file()}
-    assert names - HAND_WRITTEN == set(MANIFEST["outputs"]), "every static file but the hand-written ones is built"
+    assert names - HAND_WRITTEN == set(MANIFEST["outputs"]), (
+        "every static file but the hand-written ones is built"
+    )
 
 
 def test_versions_are_pinned_and_locked() -> None:
@@ -55,7 +59,9 @@ def test_versions_are_pinned_and_locked() -> None:
     lock = json.loads((FRONTEND / "package-lock.json").read_text())
     assert not package.get("dependencies")
     for name, spec in package["devDependencies"].items():
-        assert spec[0].isdigit() and all(c not in spec for c in "^~<>*x "), f"{name}: {spec} is not an exact version"
+        assert spec[0].isdigit() and all(c not in spec for c in "^~<>*x "), (
+            f"{name}: {spec} is not an exact version"
+        )
         assert lock["packages"][f"node_modules/{name}"]["version"] == spec
         assert MANIFEST["packages"][name] == spec
         assert lock["packages"][f"node_modules/{name}"]["integrity"].startswith("sha512-")
@@ -72,12 +78,19 @@ def test_bundles_are_self_contained() -> None:
         assert "http://" not in text.replace("http://www.w3.org/", "") and "https://" not in text, name
 
 
-
 def test_sources_put_text_in_as_text() -> None:
     """Article text reaches the DOM through textContent and d3's .text(), never as markup."""
     for path in (FRONTEND / "src").glob("*.js"):
         text = path.read_text()
-        for banned in ("innerHTML", "outerHTML", "insertAdjacentHTML", ".html(", "document.write", "eval(", "new Function"):
+        for banned in (
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            ".html(",
+            "document.write",
+            "eval(",
+            "new Function",
+        ):
             assert banned not in text, f"{path.name} uses {banned}"
 
 
@@ -100,7 +113,11 @@ def test_a_fresh_build_gives_the_committed_bytes(tmp_path: Path) -> None:
     if reason:
         pytest.skip(reason)
     result = subprocess.run(
-        ["node", "build.mjs", "--out", str(tmp_path)], cwd=FRONTEND, capture_output=True, text=True, timeout=120
+        ["node", "build.mjs", "--out", str(tmp_path)],
+        cwd=FRONTEND,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     for name in [*MANIFEST["outputs"], "manifest.json"]:

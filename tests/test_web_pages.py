@@ -82,8 +82,7 @@ def test_pages_render_with_security_headers(client: TestClient, url: str) -> Non
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["referrer-policy"] == "no-referrer"
-    if url != "/docs":
-        assert "unsafe-inline" not in csp
+    assert "unsafe-inline" not in csp  # the docs page (Swagger UI) too
 
 
 class _Tags(HTMLParser):
@@ -199,7 +198,7 @@ def test_pair_page(client: TestClient) -> None:
     assert "Ada Lind" in text and "Boris Kell" in text
     envoys = text.split("<h2>Envoys</h2>")[1].split("<h2>")[0]
     assert "Boris Kell" in envoys and "Cora Vance" not in envoys  # appointed in 2008, after the chosen date
-    assert 'data-timeline' in text and "timeline.js" in text
+    assert "data-timeline" in text and "timeline.js" in text
     assert text.count('<tr id="event-') == 19
     assert "Borvia broke off relations with Arland in September 2004." in text  # the source sentence
     assert "disputed date" in text
@@ -219,7 +218,10 @@ def test_state_page(client: TestClient) -> None:
 def test_event_page_highlights_evidence_in_its_document(client: TestClient, kb: KnowledgeBase) -> None:
     fact = next(f for f in kb.timeline("Arland", "Borvia") if f.conflict)
     text = html(client, f"/events/{fact.id}")
-    assert '<mark class="evidence-mark">The two states established diplomatic relations on 12 June 1991.</mark>' in text
+    assert (
+        '<mark class="evidence-mark">The two states established diplomatic relations on 12 June 1991.</mark>'
+        in text
+    )
     assert "Arland recognised Borvia on 3 May 1991." in text  # context around it, from the file
     assert "disagrees" in text and "1991-06-14" in text and "agrees" in text
     assert "Borvia yearbook" in text
@@ -311,6 +313,8 @@ def test_internal_errors_do_not_leak(kb: KnowledgeBase) -> None:
         response = client.get("/boom", headers={"accept": "application/json"})
         assert response.status_code == 500
         assert "secret" not in response.text and response.json()["error"] == "InternalError"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert "script-src 'self'" in response.headers["content-security-policy"]
 
 
 def test_static_files(client: TestClient) -> None:
@@ -363,3 +367,29 @@ def test_period() -> None:
     assert present.period("2004-02") == (date(2004, 2, 1), date(2004, 2, 29))
     assert present.period("2004-02-03") == (date(2004, 2, 3), date(2004, 2, 3))
     assert present.period(None) is None and present.period("2004-13") is None
+
+
+def test_an_empty_knowledge_base_renders(tmp_path: Path) -> None:
+    kb = open_kb(f"sqlite:///{tmp_path / 'empty.db'}", gazetteer=None)
+    with TestClient(create_app(kb)) as client:
+        assert "No events yet" in html(client, "/")
+        for url in ("/states", "/network", "/conflicts", "/search?q=x", "/docs"):
+            html(client, url)
+        assert client.get("/api/network").json()["nodes"] == []
+    kb.close()
+
+
+def test_odd_names_round_trip(tmp_path: Path) -> None:
+    from urllib.parse import quote
+
+    from dyad.kb.testing import doc, ev
+
+    kb = open_kb(f"sqlite:///{tmp_path / 'odd.db'}", gazetteer=None)
+    kb.store_document(
+        doc("p"), [ev("recognition", "2001", "p", actor="100% Land", target="Ström & Co (Øst)")]
+    )
+    with TestClient(create_app(kb)) as client:
+        for name in ("100% Land", "Ström & Co (Øst)"):
+            assert "Ström &amp; Co (Øst)" in html(client, "/states/" + quote(name, safe=""))
+        html(client, f"/pairs/{quote('100% Land', safe='')}/{quote('Ström & Co (Øst)', safe='')}")
+    kb.close()

@@ -22,10 +22,13 @@ def serve(
         typer.Option(
             "--db",
             envvar="DYAD_DB",
-            help="Knowledge base: a database URL (sqlite:///path, postgresql://user@host/db) or a SQLite file.",
+            help="Knowledge base: a database URL (sqlite:///path, postgresql://user@host/db) "
+            "or a SQLite file.",
         ),
     ] = DEFAULT_URL,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (loopback by default).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
     token: Annotated[
         str | None,
@@ -33,7 +36,8 @@ def serve(
             "--token",
             envvar="DYAD_WEB_TOKEN",
             show_envvar=True,
-            help="Allow uploads (POST /api/documents) with this token, sent as 'Authorization: Bearer TOKEN'. "
+            help="Allow uploads (POST /api/documents) with this token, sent as "
+            "'Authorization: Bearer TOKEN'. "
             "Without it the server is read-only.",
             show_default=False,
         ),
@@ -51,7 +55,10 @@ def serve(
         ),
     ] = None,
     cache: Annotated[
-        bool, typer.Option("--cache/--no-cache", help="Keep rendered answers in memory until the documents change.")
+        bool,
+        typer.Option(
+            "--cache/--no-cache", help="Keep rendered answers in memory until the documents change."
+        ),
     ] = True,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn's log level.")] = "info",
 ) -> None:
@@ -62,11 +69,22 @@ def serve(
 
     Example: [bold]dyad serve --db sqlite:///dyad.db --port 8000[/]
     """
-    from dyad.web import WebConfig, serve as run
+    from dyad.errors import InputError
+    from dyad.web import WebConfig, create_app
+    from dyad.web.app import LOG_LEVELS, run_app
 
+    if log_level not in LOG_LEVELS:
+        raise InputError(f"unknown log level {log_level!r}", "use one of " + ", ".join(LOG_LEVELS))
     config = WebConfig.from_env(token or "", max_upload=max_upload, cache=cache, source_root=sources)
+    application = create_app(db, config)
     if host not in _LOOPBACK:
-        err_console.print(f"[yellow]warning:[/] listening on {host}: the server is reachable from other machines")
+        err_console.print(
+            f"[yellow]warning:[/] listening on {host}: the server is reachable from other machines"
+        )
     mode = "uploads on (token set)" if config.writable else "read-only"
-    err_console.print(f"dyad: serving {db} on http://{host}:{port}/ ({mode}); API docs at /docs", highlight=False)
-    run(db, host=host, port=port, config=config, log_level=log_level)
+    err_console.print(
+        f"dyad: serving {db} at http://{host}:{port}/ ({mode}); API docs at /docs",
+        highlight=False,
+        soft_wrap=True,
+    )
+    run_app(application, host=host, port=port, log_level=log_level)

@@ -15,4 +15,4 @@ from __future__ import annotations
 from dyad.web.app import create_app, serve
 from dyad.web.config import TOKEN_ENV, WebConfig
 
-__all__ = ["create_app", "serve", "WebConfig", "TOKEN_ENV"]
+__all__ = ["TOKEN_ENV", "WebConfig", "create_app", "serve"]

@@ -9,6 +9,7 @@ Errors are ``{"error", "message", "hint", "status"}`` with that HTTP status (see
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import PurePosixPath
 from typing import Annotated, Any
@@ -25,12 +26,11 @@ from dyad.web import queries
 from dyad.web.config import WebConfig
 from dyad.web.security import token_matches
 
-__all__ = ["router", "write_router", "ErrorBody", "Json", "page", "MAX_LIMIT", "openapi_cleanup"]
+__all__ = ["MAX_LIMIT", "ErrorBody", "Json", "openapi_cleanup", "page", "router", "write_router"]
 
 MAX_LIMIT = 500
 MAX_SEARCH = 1000
 MAX_FACT_ID = 2**62
-
 
 
 class ErrorBody(BaseModel):
@@ -67,7 +67,14 @@ write_router = APIRouter(
     ),
 )
 
-Name = Annotated[str, Query(min_length=1, max_length=200, description="A state or organisation: name, alias, ISO code or Wikidata id.")]
+Name = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=200,
+        description="A state or organisation: name, alias, ISO code or Wikidata id.",
+    ),
+]
 OptName = Annotated[
     str | None, Query(min_length=1, max_length=200, description="A second state or organisation (optional).")
 ]
@@ -88,8 +95,6 @@ class Json(JSONResponse):
     """JSON with UTF-8 text as it is (names are not \\u-escaped)."""
 
     def render(self, content: Any) -> bytes:
-        import json
-
         return json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
@@ -129,7 +134,9 @@ def recognitions(
     request: Request,
     state: Name,
     on: On = None,
-    include_withdrawn: Annotated[bool, Query(description="Also list recognitions withdrawn by then.")] = False,
+    include_withdrawn: Annotated[
+        bool, Query(description="Also list recognitions withdrawn by then.")
+    ] = False,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Json:
@@ -139,19 +146,25 @@ def recognitions(
 
 
 @router.get("/timeline", summary="Every event of a state or a pair, in date order")
-def timeline(request: Request, a: Name, b: OptName = None, on: On = None, limit: Limit = 100, offset: Offset = 0) -> Json:
+def timeline(
+    request: Request, a: Name, b: OptName = None, on: On = None, limit: Limit = 100, offset: Offset = 0
+) -> Json:
     """Every event involving ``a`` (and ``b``), in date order, undated last (``KnowledgeBase.timeline``)."""
     return page(request, kb_of(request).timeline(a, b, on), offset, limit)
 
 
 @router.get("/envoys", summary="Envoys with their tenures")
-def envoys(request: Request, a: Name, b: OptName = None, on: On = None, limit: Limit = 100, offset: Offset = 0) -> Json:
+def envoys(
+    request: Request, a: Name, b: OptName = None, on: On = None, limit: Limit = 100, offset: Offset = 0
+) -> Json:
     """Envoys sent by ``a`` (to ``b``) with their tenures as of ``on`` (``KnowledgeBase.envoys``)."""
     return page(request, kb_of(request).envoys(a, b, on), offset, limit)
 
 
 @router.get("/missions", summary="Missions (embassies, consulates, ...) of a state")
-def missions(request: Request, a: Name, b: OptName = None, on: On = None, limit: Limit = 100, offset: Offset = 0) -> Json:
+def missions(
+    request: Request, a: Name, b: OptName = None, on: On = None, limit: Limit = 100, offset: Offset = 0
+) -> Json:
     """Missions of ``a`` (in ``b``) as of ``on`` (``KnowledgeBase.missions``)."""
     return page(request, kb_of(request).missions(a, b, on), offset, limit)
 
@@ -166,7 +179,8 @@ def treaties(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Json:
-    """Treaties of ``a`` (with ``b``) signed by ``on``, with who ratified them (``KnowledgeBase.treaties``)."""
+    """Treaties of ``a`` (with ``b``) signed by ``on``, with who ratified them
+    (``KnowledgeBase.treaties``)."""
     return page(request, kb_of(request).treaties(a, b, pending=pending, on=on), offset, limit)
 
 
@@ -179,8 +193,12 @@ def conflicts(request: Request, limit: Limit = 100, offset: Offset = 0) -> Json:
 @router.get("/entities", summary="States and organisations")
 def entities(
     request: Request,
-    kind: Annotated[str | None, Query(pattern="^(state|organization)$", description="Only this kind.")] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Only names or aliases containing this text.")] = None,
+    kind: Annotated[
+        str | None, Query(pattern="^(state|organization)$", description="Only this kind.")
+    ] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Only names or aliases containing this text.")
+    ] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Json:
@@ -190,14 +208,18 @@ def entities(
         items = [e for e in items if e.kind == kind]
     if q and q.strip():
         needle = q.strip().casefold()
-        items = [e for e in items if needle in e.name.casefold() or any(needle in a.casefold() for a in e.aliases)]
+        items = [
+            e for e in items if needle in e.name.casefold() or any(needle in a.casefold() for a in e.aliases)
+        ]
     return page(request, items, offset, limit)
 
 
 @router.get("/search", summary="Events whose evidence contains every word")
 def search(
     request: Request,
-    q: Annotated[str, Query(min_length=1, max_length=500, description="Words the source sentence must contain.")],
+    q: Annotated[
+        str, Query(min_length=1, max_length=500, description="Words the source sentence must contain.")
+    ],
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Json:
@@ -207,7 +229,9 @@ def search(
 
 
 @router.get("/events/{fact_id}", summary="One event with its evidence")
-def event(request: Request, fact_id: Annotated[int, Path(ge=1, le=MAX_FACT_ID, description="The event's id.")]) -> Json:
+def event(
+    request: Request, fact_id: Annotated[int, Path(ge=1, le=MAX_FACT_ID, description="The event's id.")]
+) -> Json:
     """One fact with every piece of evidence (document, sentence, offsets) and the candidate
     dates its sources give (``KnowledgeBase.event``)."""
     view = kb_of(request).event(fact_id)
@@ -244,7 +268,9 @@ def _doc_name(name: str) -> str:
             stem = stem[: -len(suffix)]
     clean = _SAFE_NAME.sub("-", stem).strip(".-")
     if not clean:
-        raise InputError(f"cannot make a document id from {name!r}", "name the article with letters, digits, '-' or '_'")
+        raise InputError(
+            f"cannot make a document id from {name!r}", "name the article with letters, digits, '-' or '_'"
+        )
     return clean[:120]
 
 
@@ -279,7 +305,12 @@ def _given_token(request: Request) -> str | None:
 )
 async def upload(
     request: Request,
-    name: Annotated[str, Query(min_length=1, max_length=200, description="The article's file name; its stem is the document id.")],
+    name: Annotated[
+        str,
+        Query(
+            min_length=1, max_length=200, description="The article's file name; its stem is the document id."
+        ),
+    ],
     format: Annotated[
         str | None, Query(pattern="^(text|wikitext)$", description="text or wikitext (default: detect).")
     ] = None,

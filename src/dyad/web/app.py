@@ -15,7 +15,7 @@ from dyad.web.config import WebConfig
 from dyad.web.errors import install_error_handlers
 from dyad.web.security import SecurityHeaders
 
-__all__ = ["create_app", "serve"]
+__all__ = ["LOG_LEVELS", "create_app", "run_app", "serve"]
 
 log = logging.getLogger("dyad.web")
 
@@ -79,25 +79,35 @@ def create_app(kb: KnowledgeBase | str | None = None, config: WebConfig | None =
     return app
 
 
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+
+
+def run_app(app: FastAPI, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:
+    """Run ``app`` with uvicorn until interrupted (uvloop and httptools when installed)."""
+    import uvicorn
+
+    from dyad.errors import InputError
+
+    if log_level not in LOG_LEVELS:
+        raise InputError(f"unknown log level {log_level!r}", "use one of " + ", ".join(LOG_LEVELS))
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=log_level in ("info", "debug", "trace"),
+        server_header=False,
+        proxy_headers=False,
+        timeout_graceful_shutdown=5,
+    )
+
+
 def serve(
     db: str | None = None,
     host: str = "127.0.0.1",
     port: int = 8000,
     config: WebConfig | None = None,
     log_level: str = "info",
-    access_log: bool = True,
 ) -> None:
-    """Run the server (blocking) with uvicorn."""
-    import uvicorn
-
-    app = create_app(db, config)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level=log_level,
-        access_log=access_log,
-        server_header=False,
-        proxy_headers=False,
-        timeout_graceful_shutdown=5,
-    )
+    """Open the knowledge base at ``db`` and run the server on ``host``:``port`` (blocking)."""
+    run_app(create_app(db, config), host, port, log_level)

@@ -28,11 +28,15 @@ _MAX_BODY = 4 * 1024 * 1024
 class CacheStore:
     """The kept responses and the data stamp; ``version()`` is called in a worker thread."""
 
-    def __init__(self, version: Callable[[], Any], max_entries: int = 2048, check_seconds: float = 1.0) -> None:
+    def __init__(
+        self, version: Callable[[], Any], max_entries: int = 2048, check_seconds: float = 1.0
+    ) -> None:
         self.version = version
         self.max_entries = max_entries
         self.check_seconds = check_seconds
-        self.entries: OrderedDict[tuple[str, bytes], tuple[int, list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+        self.entries: OrderedDict[tuple[str, bytes], tuple[int, list[tuple[bytes, bytes]], bytes]] = (
+            OrderedDict()
+        )
         self.stamp: Any = None
         self._checked = float("-inf")
         self.hits = 0
@@ -86,7 +90,13 @@ class ResponseCache:
             store.entries.move_to_end(key)
             store.hits += 1
             status, headers, body = found
-            await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"x-dyad-cache", b"hit")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": status,
+                    "headers": [*headers, (b"x-dyad-cache", b"hit")],
+                }
+            )
             await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
             return
         store.misses += 1
@@ -110,7 +120,12 @@ class ResponseCache:
                 if sum(map(len, chunks)) > _MAX_BODY:
                     keep = False
                     chunks.clear()
-                if not message.get("more_body", False) and keep and start is not None and store.stamp == stamp_before:
+                if (
+                    not message.get("more_body", False)
+                    and keep
+                    and start is not None
+                    and store.stamp == stamp_before
+                ):
                     store.put(key, (start["status"], list(start.get("headers", [])), b"".join(chunks)))
             await send(message)
 

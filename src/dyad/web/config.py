@@ -10,7 +10,7 @@ from typing import Any
 
 from dyad.errors import ConfigError
 
-__all__ = ["WebConfig", "TOKEN_ENV", "DEFAULT_MAX_UPLOAD", "MIN_TOKEN_LENGTH"]
+__all__ = ["DEFAULT_MAX_UPLOAD", "MIN_TOKEN_LENGTH", "TOKEN_ENV", "WebConfig"]
 
 TOKEN_ENV = "DYAD_WEB_TOKEN"
 DEFAULT_MAX_UPLOAD = 2 * 1024 * 1024  # an article is at most a few hundred kilobytes

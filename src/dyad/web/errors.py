@@ -17,8 +17,15 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dyad.errors import DyadError
+from dyad.web.security import CSP
 
-__all__ = ["install_error_handlers", "error_body", "wants_json"]
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+
+__all__ = ["error_body", "install_error_handlers", "wants_json"]
 
 log = logging.getLogger("dyad.web")
 
@@ -43,7 +50,8 @@ def error_body(error: str, message: str, hint: str, status: int) -> dict[str, An
 
 def _respond(request: Request, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
     status = int(body["status"])
-    headers = {**(headers or {}), "Cache-Control": "no-store"}
+    # Set here too: a 500 is answered outside the middleware that adds them to everything else.
+    headers = {**(headers or {}), "Cache-Control": "no-store", **SECURITY_HEADERS}
     if wants_json(request):
         from dyad.web.api import Json
 
@@ -79,7 +87,9 @@ def install_error_handlers(app: FastAPI) -> None:
             else:
                 problems.append(f"parameter {where!r}: {item.get('msg', 'invalid')}")
         message = "; ".join(problems) or "bad parameters"
-        return _respond(request, error_body("InputError", message, "see /docs for the parameters of every endpoint", 400))
+        return _respond(
+            request, error_body("InputError", message, "see /docs for the parameters of every endpoint", 400)
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -13,7 +13,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
@@ -27,7 +27,7 @@ from dyad.web import present, queries
 from dyad.web.api import MAX_FACT_ID, MAX_SEARCH
 from dyad.web.config import WebConfig
 
-__all__ = ["router", "make_renderer", "STATIC", "TEMPLATES"]
+__all__ = ["STATIC", "TEMPLATES", "make_renderer", "router"]
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -120,8 +120,8 @@ def _on(value: str | None) -> str | None:
 # --------------------------------------------------------------------------- pages
 
 
-@router.get("/healthz")
-def healthz() -> Response:
+@router.api_route("/healthz", methods=["GET", "HEAD"])
+async def healthz() -> Response:
     """Liveness (and the baseline of the load benchmark): answers without touching the database."""
     return Response(b'{"ok":true}', media_type="application/json")
 
@@ -151,11 +151,17 @@ def home(request: Request) -> HTMLResponse:
 def search(request: Request, q: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:
     hits = _kb(request).search(q, limit=MAX_SEARCH) if q.strip() else []
     rows = [(h, present.mark_words(h.text, q)) for h in hits[:200]]
-    return _html(request, "search.html", title=f"Search: {q}" if q else "Search", q=q, rows=rows, total=len(hits))
+    return _html(
+        request, "search.html", title=f"Search: {q}" if q else "Search", q=q, rows=rows, total=len(hits)
+    )
 
 
 @router.get("/pair")
-def pair_form(request: Request, a: Annotated[str, Query(max_length=200)] = "", b: Annotated[str, Query(max_length=200)] = "") -> Response:
+def pair_form(
+    request: Request,
+    a: Annotated[str, Query(max_length=200)] = "",
+    b: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
     """The home page's pair form: resolve the two names and go to their page."""
     if not a.strip() or not b.strip():
         raise InputError("give two states to compare", "type a name in each box")
@@ -168,15 +174,23 @@ def states(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> H
     entities = _kb(request).entities()
     needle = q.strip().casefold()
     if needle:
-        entities = [e for e in entities if needle in e.name.casefold() or any(needle in a.casefold() for a in e.aliases)]
+        entities = [
+            e
+            for e in entities
+            if needle in e.name.casefold() or any(needle in a.casefold() for a in e.aliases)
+        ]
     entities.sort(key=lambda e: (e.facts == 0, e.name))
-    return _html(request, "states.html", title="States and organisations", nav="states", entities=entities, filter=q)
+    return _html(
+        request, "states.html", title="States and organisations", nav="states", entities=entities, filter=q
+    )
 
 
 def _canonical_redirect(request: Request, url: str) -> RedirectResponse | None:
-    if quote(request.url.path, safe="/%") != quote(url.split("?")[0], safe="/%"):
+    if request.url.path != unquote(url.split("?")[0]):
         query = request.url.query
-        return RedirectResponse(url + (("&" if "?" in url else "?") + query if query else ""), status_code=307)
+        return RedirectResponse(
+            url + (("&" if "?" in url else "?") + query if query else ""), status_code=307
+        )
     return None
 
 
@@ -193,18 +207,30 @@ def state(request: Request, name: Annotated[str, PathParam(max_length=200)]) -> 
     received = kb.recognitions(x, include_withdrawn=True)
     edge_facts = queries.edge_facts(facts)
     given = sorted(
-        ((t, status, since) for (a, t), (status, since) in queries.fold_recognitions(edge_facts, None).items() if a == x),
+        (
+            (t, status, since)
+            for (a, t), (status, since) in queries.fold_recognitions(edge_facts, None).items()
+            if a == x
+        ),
         key=lambda g: (g[2] is None, g[2] or "", g[0]),
     )
     series_received, series_given = queries.recognition_series(edge_facts, x)
     chart = present.recognition_chart(series_received, series_given)
     hosted_owners = sorted(
-        {str(f.roles["owner"]) for f in facts if present.lane_of(f.type) == "mission" and f.roles.get("host") == x and f.roles.get("owner")}
+        {
+            str(f.roles["owner"])
+            for f in facts
+            if present.lane_of(f.type) == "mission" and f.roles.get("host") == x and f.roles.get("owner")
+        }
     )
     missions_abroad = kb.missions(x)
     missions_hosted: list[MissionState] = [m for owner in hosted_owners for m in kb.missions(owner, x)]
     senders = sorted(
-        {str(f.roles["sender"]) for f in facts if present.lane_of(f.type) == "envoy" and f.roles.get("receiver") == x and f.roles.get("sender")}
+        {
+            str(f.roles["sender"])
+            for f in facts
+            if present.lane_of(f.type) == "envoy" and f.roles.get("receiver") == x and f.roles.get("sender")
+        }
     )
     envoys_sent = kb.envoys(x)
     envoys_received: list[Tenure] = [t for s in senders for t in kb.envoys(s, x)]
@@ -306,7 +332,14 @@ def event(request: Request, fact_id: Annotated[int, PathParam(ge=1, le=MAX_FACT_
         given = [c for c in view.candidates if doc_id in c.docs]
         dates = ", ".join(c.date for c in given) or "no date"
         disagrees = any(c.leaf and not c.chosen for c in given) and not any(c.chosen for c in given)
-        verdicts.append({"doc": doc_id, "dates": dates, "disagrees": disagrees, "title": getattr(documents.get(doc_id), "title", doc_id)})
+        verdicts.append(
+            {
+                "doc": doc_id,
+                "dates": dates,
+                "disagrees": disagrees,
+                "title": getattr(documents.get(doc_id), "title", doc_id),
+            }
+        )
     parties = present.parties_of(view)
     return _html(
         request,

@@ -21,19 +21,19 @@ from markupsafe import Markup
 from dyad.kb import FactView
 
 __all__ = [
-    "TYPE_LABELS",
     "LANES",
-    "type_label",
-    "lane_of",
-    "period",
-    "timeline_items",
-    "counterparts",
+    "TYPE_LABELS",
     "Chart",
-    "recognition_chart",
-    "mark_words",
     "Excerpt",
+    "counterparts",
     "excerpt",
+    "lane_of",
+    "mark_words",
+    "period",
+    "recognition_chart",
     "script_json",
+    "timeline_items",
+    "type_label",
 ]
 
 TYPE_LABELS = {
@@ -66,7 +66,13 @@ LANES = {
     "treaty_signed": "treaty",
     "treaty_ratified": "treaty",
 }
-_NEGATIVE = {"recognition_withdrawn", "relations_severed", "ambassador_dismissed", "mission_closed", "condemnation"}
+_NEGATIVE = {
+    "recognition_withdrawn",
+    "relations_severed",
+    "ambassador_dismissed",
+    "mission_closed",
+    "condemnation",
+}
 _STATE_ROLES = ("actor", "target", "sender", "receiver", "owner", "host", "member", "organization")
 
 

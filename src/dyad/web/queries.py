@@ -18,6 +18,7 @@ SELECT statements only:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -33,24 +34,29 @@ from dyad.kb import DocumentView, FactView, KnowledgeBase
 from dyad.kb.schema import ClaimRow, DocumentRow, EntityRow, EvidenceRow, FactRow
 
 __all__ = [
+    "MAX_SOURCE_BYTES",
     "Edge",
-    "latest_facts",
-    "first_evidence",
-    "network",
-    "fold_recognitions",
-    "edge_facts",
-    "recognition_series",
     "conflict_count",
     "data_version",
     "document_text",
+    "edge_facts",
+    "first_evidence",
+    "fold_recognitions",
+    "latest_facts",
+    "network",
     "precision_of",
-    "MAX_SOURCE_BYTES",
+    "recognition_series",
 ]
 
 RECOGNITION_TYPES = ("recognition", "recognition_withdrawn")
 RELATION_TYPES = ("relations_established", "relations_severed")
 # Within one day: the lifecycle order of dyad.kb.state (recognition before its withdrawal).
-_TYPE_ORDER = {"recognition": 0, "recognition_withdrawn": 1, "relations_established": 0, "relations_severed": 1}
+_TYPE_ORDER = {
+    "recognition": 0,
+    "recognition_withdrawn": 1,
+    "relations_established": 0,
+    "relations_severed": 1,
+}
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 
 _Actor = aliased(EntityRow, name="actor_entity")
@@ -75,7 +81,10 @@ def latest_facts(kb: KnowledgeBase, limit: int = 12) -> list[FactView]:
             .order_by(FactRow.date_start.desc(), FactRow.id.desc())
             .limit(limit)
         ).all()
-    return [FactView(r.id, r.type, dict(r.roles), r.date, precision_of(r.date), (), bool(r.conflict)) for r in rows]
+    return [
+        FactView(r.id, r.type, dict(r.roles), r.date, precision_of(r.date), (), bool(r.conflict))
+        for r in rows
+    ]
 
 
 def first_evidence(kb: KnowledgeBase, fact_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
@@ -92,20 +101,27 @@ def first_evidence(kb: KnowledgeBase, fact_ids: Iterable[int]) -> dict[int, tupl
                 .order_by(ClaimRow.fact_id, DocumentRow.doc_id, EvidenceRow.id)
             )
             for fact_id, doc_id, text in rows:
-                found.setdefault(fact_id, (doc_id, text))
+                if fact_id is not None:
+                    found.setdefault(fact_id, (doc_id, text))
     return found
 
 
 def conflict_count(kb: KnowledgeBase) -> int:
     with kb.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(FactRow).where(FactRow.conflict.is_(True))).scalar_one())
+        return int(
+            conn.execute(
+                select(func.count()).select_from(FactRow).where(FactRow.conflict.is_(True))
+            ).scalar_one()
+        )
 
 
 def data_version(kb: KnowledgeBase) -> tuple[Any, ...]:
     """A stamp of the stored documents: changes when one is added, replaced or forgotten."""
     with kb.engine.connect() as conn:
         row = conn.execute(
-            select(func.count(DocumentRow.id), func.max(DocumentRow.ingested_at), func.sum(DocumentRow.n_events))
+            select(
+                func.count(DocumentRow.id), func.max(DocumentRow.ingested_at), func.sum(DocumentRow.n_events)
+            )
         ).one()
     return (row[0], str(row[1]), row[2])
 
@@ -122,8 +138,8 @@ class _Row:
     actor: str
     target: str
     date: str | None
-    start: date | None
-    end: date | None
+    start: dt.date | None
+    end: dt.date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +186,9 @@ def _network_rows(kb: KnowledgeBase, entity: str | None = None) -> list[_Row]:
 def _in_order(rows: Iterable[_Row], on: date | None) -> list[_Row]:
     """The rows that happened by ``on`` (with a day, undated rows do not count), in time order."""
     kept = [r for r in rows if on is None or (r.start is not None and r.start <= on)]
-    return sorted(kept, key=lambda r: (r.start or date.min, r.end or date.min, _TYPE_ORDER.get(r.type, 9), r.id))
+    return sorted(
+        kept, key=lambda r: (r.start or date.min, r.end or date.min, _TYPE_ORDER.get(r.type, 9), r.id)
+    )
 
 
 def fold_recognitions(rows: Iterable[_Row], on: date | None) -> dict[tuple[str, str], tuple[str, str | None]]:
@@ -241,9 +259,13 @@ def network(kb: KnowledgeBase, on: date | None) -> dict[str, Any]:
     names = sorted({r.actor for r in rows} | {r.target for r in rows})
     kinds = {e.name: e.kind for e in kb.entities()} if names else {}
     edges = [
-        Edge("recognition", a, t, status, since) for (a, t), (status, since) in fold_recognitions(rows, on).items()
+        Edge("recognition", a, t, status, since)
+        for (a, t), (status, since) in fold_recognitions(rows, on).items()
     ]
-    edges += [Edge("relations", a, b, status, since) for (a, b), (status, since) in _fold_relations(rows, on).items()]
+    edges += [
+        Edge("relations", a, b, status, since)
+        for (a, b), (status, since) in _fold_relations(rows, on).items()
+    ]
     edges.sort(key=lambda e: (e.type, e.source, e.target))
     years = sorted({r.start.year for r in rows if r.start is not None})
     degree: dict[str, int] = defaultdict(int)
