@@ -23,6 +23,7 @@ postgres: setup
 
 test: setup
 	@bash scripts/postgres.sh start
+	@bash scripts/browser.sh
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 test-fast: setup
