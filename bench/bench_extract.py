@@ -31,9 +31,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
+    from dyad.config import get_settings
     from dyad.extract import extract_document
     from dyad.extract.nlp import load_nlp, split_sentences
-    from dyad.config import get_settings
     from dyad.read import read_path
 
     load_nlp(get_settings().spacy_model)  # model load is start-up, not throughput

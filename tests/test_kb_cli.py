@@ -18,9 +18,18 @@ from dyad.kb.testing import engine_url
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 EXTRACTOR = ["--extractor", "dyad.kb.testing:fixture_extractor"]
 KB_COMMANDS = (
-    "ingest", "forget", "timeline", "status", "recognitions", "envoys", "treaties", "conflicts", "entities", "search",
+    "ingest",
+    "forget",
+    "timeline",
+    "status",
+    "recognitions",
+    "envoys",
+    "treaties",
+    "conflicts",
+    "entities",
+    "search",
     "fact",
-)  # fmt: skip
+)
 
 runner = CliRunner()
 
@@ -42,7 +51,8 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         "= Nauru =\n\nNauru recognised Abkhazia on 2009-12-15.\n", encoding="utf-8"
     )
     (corpus / "nauru-again.txt").write_text(
-        "= Nauru again =\n\nNauru recognised Abkhazia on 2009-12-14.\n\nRussia recognised Abkhazia on 2008-08-26.\n",
+        "= Nauru again =\n\nNauru recognised Abkhazia on 2009-12-14.\n\n"
+        "Russia recognised Abkhazia on 2008-08-26.\n",
         encoding="utf-8",
     )
     result = runner.invoke(app, ["ingest", str(corpus), "--db", url, "--json", *EXTRACTOR])

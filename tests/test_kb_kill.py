@@ -37,9 +37,16 @@ def test_sigkill_in_the_middle_then_rerun(engine: str, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     write_fixture_corpus(corpus, N_DOCS)
     command = [
-        sys.executable, "-c", "from dyad.cli import main; main()",
-        "ingest", str(corpus), "--db", url, "--extractor", "dyad.kb.testing:fixture_extractor",
-    ]  # fmt: skip
+        sys.executable,
+        "-c",
+        "from dyad.cli import main; main()",
+        "ingest",
+        str(corpus),
+        "--db",
+        url,
+        "--extractor",
+        "dyad.kb.testing:fixture_extractor",
+    ]
     kb = open_kb(url, gazetteer=None)  # creates the schema, so the poller can count from the start
 
     # Kill at a few points; most of each document's time is spent inside its transaction.

@@ -44,12 +44,34 @@ def dump(kb: KnowledgeBase) -> dict[str, list[tuple[Any, ...]]]:
 def abkhazia_doc() -> tuple[Any, list[Any]]:
     d = doc("abkhazia-russia", "Russia recognised Abkhazia. Both established relations. An embassy opened.")
     events = [
-        ev("recognition", "2008-08-26", d.doc_id, "Russia recognised Abkhazia.", actor="Russian Federation", target="Abkhazia"),
-        ev("relations_established", "2008-09-09", d.doc_id, "Both established relations.", start=28,
-           parties=["Abkhazia", "RUS"]),
-        ev("mission_opened", "2009-05-01", d.doc_id, "An embassy opened.", start=56, owner="Russia",
-           host="Abkhazia", kind="embassy", city="Sukhumi"),
-    ]  # fmt: skip
+        ev(
+            "recognition",
+            "2008-08-26",
+            d.doc_id,
+            "Russia recognised Abkhazia.",
+            actor="Russian Federation",
+            target="Abkhazia",
+        ),
+        ev(
+            "relations_established",
+            "2008-09-09",
+            d.doc_id,
+            "Both established relations.",
+            start=28,
+            parties=["Abkhazia", "RUS"],
+        ),
+        ev(
+            "mission_opened",
+            "2009-05-01",
+            d.doc_id,
+            "An embassy opened.",
+            start=56,
+            owner="Russia",
+            host="Abkhazia",
+            kind="embassy",
+            city="Sukhumi",
+        ),
+    ]
     return d, events
 
 
@@ -58,9 +80,9 @@ def abkhazia_doc() -> tuple[Any, list[Any]]:
 
 def test_migrations_match_the_models(kb: KnowledgeBase) -> None:
     from alembic.autogenerate import compare_metadata
+    from alembic.config import Config
     from alembic.migration import MigrationContext
     from alembic.script import ScriptDirectory
-    from alembic.config import Config
 
     with kb.engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
@@ -83,6 +105,17 @@ def test_urls() -> None:
     assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_url("kb.db") == "sqlite:///kb.db"
     assert normalise_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
+
+
+def test_default_url_comes_from_dyad_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DYAD_DB", f"sqlite:///{tmp_path / 'env.db'}")
+    kb = open_kb(gazetteer=None)
+    kb.store_document(doc("x"), [ev("recognition", "2001", "x", actor="Arland", target="Borvia")])
+    kb.close()
+    assert (tmp_path / "env.db").exists()
+    memory = open_kb("sqlite://", gazetteer=None)
+    memory.store_document(doc("x"), [ev("recognition", "2001", "x", actor="Arland", target="Borvia")])
+    assert memory.counts()["facts"] == 1
 
 
 def test_bad_database_is_a_store_error(tmp_path: Path) -> None:
@@ -110,9 +143,23 @@ def test_changed_document_replaces_only_its_own_events(kb: KnowledgeBase) -> Non
     d, events = abkhazia_doc()
     other = doc("nicaragua", "Nicaragua and Russia both recognised Abkhazia.")
     other_events = [
-        ev("recognition", "2008-09-05", "nicaragua", "Nicaragua recognised Abkhazia.", actor="Nicaragua", target="Abkhazia"),
-        ev("recognition", "2008-08-26", "nicaragua", "Russia recognised it first.", actor="Russia", target="Abkhazia"),
-    ]  # fmt: skip
+        ev(
+            "recognition",
+            "2008-09-05",
+            "nicaragua",
+            "Nicaragua recognised Abkhazia.",
+            actor="Nicaragua",
+            target="Abkhazia",
+        ),
+        ev(
+            "recognition",
+            "2008-08-26",
+            "nicaragua",
+            "Russia recognised it first.",
+            actor="Russia",
+            target="Abkhazia",
+        ),
+    ]
     kb.store_document(d, events)
     kb.store_document(other, other_events)
     shared = next(f for f in kb.timeline("Russia", "Abkhazia") if f.type == "recognition")
@@ -225,16 +272,46 @@ def test_undated_events_merge_into_the_dated_fact(kb: KnowledgeBase) -> None:
 
 
 def test_persons_match_by_family_name_and_treaties_by_title(kb: KnowledgeBase) -> None:
-    kb.store_document(doc("a"), [
-        ev("ambassador_appointed", "2008-10-20", "a", person="Aslan Kvitsinia", sender="Abkhazia", receiver="Russia"),
-        ev("treaty_signed", "2008-09-17", "a", parties=["Russia", "Abkhazia"],
-           title="Treaty of Friendship, Cooperation and Mutual Assistance"),
-    ])  # fmt: skip
-    kb.store_document(doc("b"), [
-        ev("ambassador_appointed", "2008-10-20", "b", person="Kvitsinia", sender="Abkhazia", receiver="Russia"),
-        ev("treaty_signed", "2008-09-17", "b", parties=["Abkhazia", "Russia"],
-           title="treaty of friendship, cooperation and mutual assistance between Russia and Abkhazia"),
-    ])  # fmt: skip
+    kb.store_document(
+        doc("a"),
+        [
+            ev(
+                "ambassador_appointed",
+                "2008-10-20",
+                "a",
+                person="Aslan Kvitsinia",
+                sender="Abkhazia",
+                receiver="Russia",
+            ),
+            ev(
+                "treaty_signed",
+                "2008-09-17",
+                "a",
+                parties=["Russia", "Abkhazia"],
+                title="Treaty of Friendship, Cooperation and Mutual Assistance",
+            ),
+        ],
+    )
+    kb.store_document(
+        doc("b"),
+        [
+            ev(
+                "ambassador_appointed",
+                "2008-10-20",
+                "b",
+                person="Kvitsinia",
+                sender="Abkhazia",
+                receiver="Russia",
+            ),
+            ev(
+                "treaty_signed",
+                "2008-09-17",
+                "b",
+                parties=["Abkhazia", "Russia"],
+                title="treaty of friendship, cooperation and mutual assistance between Russia and Abkhazia",
+            ),
+        ],
+    )
     facts = kb.timeline("Abkhazia", "Russia")
     assert [(f.type, f.sources) for f in facts] == [
         ("treaty_signed", ("a", "b")),
@@ -244,11 +321,14 @@ def test_persons_match_by_family_name_and_treaties_by_title(kb: KnowledgeBase) -
 
 
 def test_a_withdrawn_and_renewed_recognition_stays_two_facts(kb: KnowledgeBase) -> None:
-    kb.store_document(doc("a"), [
-        ev("recognition", "2011-05-23", "a", actor="Vanuatu", target="Abkhazia"),
-        ev("recognition_withdrawn", "2013-05-20", "a", actor="Vanuatu", target="Abkhazia"),
-        ev("recognition", "2013-07-12", "a", actor="Vanuatu", target="Abkhazia"),
-    ])  # fmt: skip
+    kb.store_document(
+        doc("a"),
+        [
+            ev("recognition", "2011-05-23", "a", actor="Vanuatu", target="Abkhazia"),
+            ev("recognition_withdrawn", "2013-05-20", "a", actor="Vanuatu", target="Abkhazia"),
+            ev("recognition", "2013-07-12", "a", actor="Vanuatu", target="Abkhazia"),
+        ],
+    )
     kb.store_document(doc("b"), [ev("recognition", "2011-05-31", "b", actor="Vanuatu", target="Abkhazia")])
     recs = [f for f in kb.timeline("Vanuatu") if f.type == "recognition"]
     assert [(f.date, f.sources, f.conflict) for f in recs] == [
@@ -337,8 +417,9 @@ def test_batch_goes_on_past_bad_files(kb: KnowledgeBase, tmp_path: Path) -> None
         "= Three =\n\nBorvia recognised Arland on 2001-05-04.\n", encoding="utf-8"
     )
     steps: list[tuple[int, int, str]] = []
-    report = kb.ingest_documents([folder, tmp_path / "missing.txt"], extractor=fixture_extractor,
-                                 progress=lambda *a: steps.append(a))  # fmt: skip
+    report = kb.ingest_documents(
+        [folder, tmp_path / "missing.txt"], extractor=fixture_extractor, progress=lambda *a: steps.append(a)
+    )
     assert sorted(report.added) == ["one", "three"] and report.events == 2
     assert sorted(Path(s).name for s, _ in report.failed) == ["missing.txt", "two.txt"]
     assert not report.ok and [s[:2] for s in steps] == [(1, 4), (2, 4), (3, 4), (4, 4)]

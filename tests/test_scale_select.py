@@ -95,7 +95,10 @@ def test_infobox_rule() -> None:
 def test_only_articles_are_selected() -> None:
     title = "Abkhazia–Russia relations"
     assert select_page(title, namespace=1) is None
-    assert select_page("Template:Infobox bilateral relations", "{{Infobox bilateral relations}}", namespace=10) is None
+    assert (
+        select_page("Template:Infobox bilateral relations", "{{Infobox bilateral relations}}", namespace=10)
+        is None
+    )
     assert select_page(title, redirect="Abkhazia–Russia relations") is None
 
 

@@ -17,12 +17,12 @@ from rich.table import Table
 from dyad.cli.app import app, console, err_console
 from dyad.kb import DEFAULT_URL, KnowledgeBase, open_kb
 
-__all__ = ["export_app", "panel", "events", "graph", "rdf", "quickstatements", "import_events"]
+__all__ = ["events", "export_app", "graph", "import_events", "panel", "quickstatements", "rdf"]
 
 export_app = typer.Typer(
     name="export",
-    help="Write the knowledge base to files: a dyad-year panel, events, a network, RDF or QuickStatements.\n\n"
-    "Example: [bold]dyad export panel --from 1990 --to 2020 --codes cow -o panel.csv[/]",
+    help="Write the knowledge base to files: a dyad-year panel, events, a network, RDF or "
+    "QuickStatements.\n\nExample: [bold]dyad export panel --from 1990 --to 2020 --codes cow -o panel.csv[/]",
     no_args_is_help=True,
     rich_markup_mode="rich",
 )
@@ -56,15 +56,23 @@ def _report(data: dict[str, Any], as_json: bool, text: str) -> None:
 @export_app.command()
 def panel(
     output: OutputOption,
-    start: Annotated[str | None, typer.Option("--from", help="First year (default: the first year of the data).")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Last year (default: the last year of the data).")] = None,
-    states: Annotated[
-        str | None, typer.Option("--states", help="Comma-separated states (default: every state in the knowledge base).")
+    start: Annotated[
+        str | None, typer.Option("--from", help="First year (default: the first year of the data).")
     ] = None,
-    codes: Annotated[str, typer.Option("--codes", help="Identifier codes: cow, gw, iso or wikidata.")] = "cow",
+    end: Annotated[
+        str | None, typer.Option("--to", help="Last year (default: the last year of the data).")
+    ] = None,
+    states: Annotated[
+        str | None,
+        typer.Option("--states", help="Comma-separated states (default: every state in the knowledge base)."),
+    ] = None,
+    codes: Annotated[
+        str, typer.Option("--codes", help="Identifier codes: cow, gw, iso or wikidata.")
+    ] = "cow",
     nondirected: Annotated[bool, typer.Option("--nondirected", help="One row per unordered pair.")] = False,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="csv or parquet (default: from the file name).", show_default=False)
+        str | None,
+        typer.Option("--format", help="csv or parquet (default: from the file name).", show_default=False),
     ] = None,
     db: DbOption = DEFAULT_URL,
     as_json: JsonOption = False,
@@ -98,7 +106,9 @@ def events(
     output: OutputOption,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="jsonl, csv or parquet (default: from the file name).", show_default=False),
+        typer.Option(
+            "--format", help="jsonl, csv or parquet (default: from the file name).", show_default=False
+        ),
     ] = None,
     db: DbOption = DEFAULT_URL,
     as_json: JsonOption = False,
@@ -121,10 +131,13 @@ def graph(
     output: OutputOption,
     on: Annotated[
         str | None,
-        typer.Option("--on", help="As of this date (YYYY, YYYY-MM, YYYY-MM-DD). Default: dynamic, every period."),
+        typer.Option(
+            "--on", help="As of this date (YYYY, YYYY-MM, YYYY-MM-DD). Default: dynamic, every period."
+        ),
     ] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="graphml or gexf (default: from the file name).", show_default=False)
+        str | None,
+        typer.Option("--format", help="graphml or gexf (default: from the file name).", show_default=False),
     ] = None,
     db: DbOption = DEFAULT_URL,
     as_json: JsonOption = False,
@@ -140,7 +153,11 @@ def graph(
 
     result = write_graph(_open(db), output, fmt=fmt, on=on)
     when = f"as of {result.on}" if result.on else "dynamic"
-    _report(result.to_dict(), as_json, f"wrote {result.nodes} states and {result.edges} edges ({when}) to {result.path}")
+    _report(
+        result.to_dict(),
+        as_json,
+        f"wrote {result.nodes} states and {result.edges} edges ({when}) to {result.path}",
+    )
 
 
 @export_app.command()
@@ -150,7 +167,9 @@ def rdf(
         str | None,
         typer.Option("--format", help="turtle or json-ld (default: from the file name).", show_default=False),
     ] = None,
-    base: Annotated[str, typer.Option("--base", help="Base IRI of events, documents and the vocabulary.")] = "urn:dyad:",
+    base: Annotated[
+        str, typer.Option("--base", help="Base IRI of events, documents and the vocabulary.")
+    ] = "urn:dyad:",
     db: DbOption = DEFAULT_URL,
     as_json: JsonOption = False,
 ) -> None:
@@ -164,7 +183,9 @@ def rdf(
     from dyad.export.rdf import write_rdf
 
     result = write_rdf(_open(db), output, fmt=fmt, base=base)
-    _report(result.to_dict(), as_json, f"wrote {result.events} events ({result.triples} triples) to {result.path}")
+    _report(
+        result.to_dict(), as_json, f"wrote {result.events} events ({result.triples} triples) to {result.path}"
+    )
 
 
 @export_app.command()
@@ -172,7 +193,9 @@ def quickstatements(
     output: OutputOption,
     against: Annotated[
         Path | None,
-        typer.Option("--against", help="Existing Wikidata claims (wbgetentities JSON): write only what is missing."),
+        typer.Option(
+            "--against", help="Existing Wikidata claims (wbgetentities JSON): write only what is missing."
+        ),
     ] = None,
     wiki: Annotated[str, typer.Option("--wiki", help="Base URL of article pages, for references.")] = (
         "https://en.wikipedia.org/wiki/"
@@ -201,10 +224,17 @@ def quickstatements(
         highlight=False,
     )
     if result.disagreements:
-        table = Table("subject", "object", "property", "dyad", "Wikidata", "kind", title="disagreements with Wikidata")
+        table = Table(
+            "subject", "object", "property", "dyad", "Wikidata", "kind", title="disagreements with Wikidata"
+        )
         for d in result.disagreements:
             table.add_row(
-                f"{d.subject_name} ({d.subject})", f"{d.object_name} ({d.object})", d.property, d.ours, d.theirs, d.kind
+                f"{d.subject_name} ({d.subject})",
+                f"{d.object_name} ({d.object})",
+                d.property,
+                d.ours,
+                d.theirs,
+                d.kind,
             )
         console.print(table)
     for note in result.skipped:
@@ -213,7 +243,9 @@ def quickstatements(
 
 @app.command("import")
 def import_events(
-    path: Annotated[Path, typer.Argument(help="A JSON Lines events file.", metavar="FILE.jsonl", show_default=False)],
+    path: Annotated[
+        Path, typer.Argument(help="A JSON Lines events file.", metavar="FILE.jsonl", show_default=False)
+    ],
     db: DbOption = DEFAULT_URL,
     as_json: JsonOption = False,
 ) -> None:

@@ -19,17 +19,17 @@ from dyad.cli.app import EXIT_PARTIAL, app, console, err_console
 from dyad.kb import DEFAULT_URL, KnowledgeBase, open_kb
 
 __all__ = [
-    "ingest",
-    "forget",
-    "timeline",
-    "status",
-    "recognitions",
-    "envoys",
-    "treaties",
     "conflicts",
     "entities",
-    "search",
+    "envoys",
     "fact",
+    "forget",
+    "ingest",
+    "recognitions",
+    "search",
+    "status",
+    "timeline",
+    "treaties",
 ]
 
 DbOption = Annotated[
@@ -69,12 +69,17 @@ def _d(value: str | None) -> str:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or folders.", metavar="PATH...", show_default=False)],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Article files or folders.", metavar="PATH...", show_default=False)
+    ],
     db: DbOption = DEFAULT_URL,
-    force: Annotated[bool, typer.Option("--force", help="Extract and store even unchanged documents.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Extract and store even unchanged documents.")
+    ] = False,
     as_json: JsonOption = False,
     extractor: Annotated[
-        str | None, typer.Option("--extractor", hidden=True, help="Use another extractor, as module:function.")
+        str | None,
+        typer.Option("--extractor", hidden=True, help="Use another extractor, as module:function."),
     ] = None,
 ) -> None:
     """Read articles, extract their events and store them in the knowledge base.
@@ -115,7 +120,9 @@ def ingest(
 
 @app.command()
 def forget(
-    doc: Annotated[str, typer.Argument(help="Document id (file name without extension) or its path.", metavar="DOC")],
+    doc: Annotated[
+        str, typer.Argument(help="Document id (file name without extension) or its path.", metavar="DOC")
+    ],
     db: DbOption = DEFAULT_URL,
     as_json: JsonOption = False,
 ) -> None:
@@ -133,7 +140,9 @@ def forget(
 @app.command()
 def timeline(
     a: NameArg,
-    b: Annotated[str | None, typer.Argument(help="Only events that also involve this state.", metavar="B")] = None,
+    b: Annotated[
+        str | None, typer.Argument(help="Only events that also involve this state.", metavar="B")
+    ] = None,
     on: OnOption = None,
     db: DbOption = DEFAULT_URL,
     as_json: JsonOption = False,
@@ -146,7 +155,9 @@ def timeline(
     if as_json:
         _json([f.to_dict() for f in facts])
         return
-    table = Table("date", "event", "who / what", "sources", "id", title=f"timeline of {a}" + (f" and {b}" if b else ""))
+    table = Table(
+        "date", "event", "who / what", "sources", "id", title=f"timeline of {a}" + (f" and {b}" if b else "")
+    )
     for f in facts:
         date = _d(f.date) + (" [yellow](conflict)[/]" if f.conflict else "")
         table.add_row(date, f.type, f.summary(), ", ".join(f.sources), str(f.id))
@@ -183,13 +194,20 @@ def status(
             table.add_row(f"envoy {key}", t.person, _d(t.appointed), detail)
         else:
             last = tenures[-1] if tenures else None
-            table.add_row(f"envoy {key}", "none", _d(last.ended) if last else "—", f"last: {last.person}" if last else "")
+            table.add_row(
+                f"envoy {key}",
+                "none",
+                _d(last.ended) if last else "—",
+                f"last: {last.person}" if last else "",
+            )
     for m in view.missions:
         where = f" in {m.city}" if m.city else ""
         table.add_row(f"mission of {m.owner}", m.status, _d(m.since), f"{m.kind}{where}")
     for t in view.treaties:
         ratified = ", ".join(f"{r.party} {_d(r.date)}" for r in t.ratified)
-        table.add_row(f"treaty: {t.title}", t.status, _d(t.in_force_since or t.signed), f"ratified: {ratified or '—'}")
+        table.add_row(
+            f"treaty: {t.title}", t.status, _d(t.in_force_since or t.signed), f"ratified: {ratified or '—'}"
+        )
     console.print(table)
 
 
@@ -249,7 +267,9 @@ def envoys(
 @app.command()
 def treaties(
     a: NameArg,
-    b: Annotated[str | None, typer.Argument(help="Only treaties this state is also a party to.", metavar="B")] = None,
+    b: Annotated[
+        str | None, typer.Argument(help="Only treaties this state is also a party to.", metavar="B")
+    ] = None,
     pending: Annotated[bool, typer.Option("--pending", help="Only treaties not yet in force.")] = False,
     on: OnOption = None,
     db: DbOption = DEFAULT_URL,
@@ -283,7 +303,9 @@ def conflicts(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
     if as_json:
         _json([c.to_dict() for c in found])
         return
-    table = Table("id", "event", "who / what", "chosen", "candidates (sources)", title=f"{len(found)} date conflicts")
+    table = Table(
+        "id", "event", "who / what", "chosen", "candidates (sources)", title=f"{len(found)} date conflicts"
+    )
     for c in found:
         candidates = "; ".join(f"{x.date}: {', '.join(x.docs)}" for x in c.candidates)
         table.add_row(str(c.fact.id), c.fact.type, c.fact.summary(), _d(c.chosen), candidates)
@@ -300,7 +322,9 @@ def entities(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
     if as_json:
         _json([e.to_dict() for e in found])
         return
-    table = Table("name", "kind", "ISO", "Wikidata", "COW", "events", "aliases", title=f"{len(found)} entities")
+    table = Table(
+        "name", "kind", "ISO", "Wikidata", "COW", "events", "aliases", title=f"{len(found)} entities"
+    )
     for e in found:
         iso = "/".join(x for x in (e.iso2, e.iso3) if x)
         cow = " ".join(str(x) for x in (e.cow, e.cow_abbr) if x)
@@ -310,7 +334,9 @@ def entities(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
 
 @app.command()
 def search(
-    text: Annotated[str, typer.Argument(help="Words that must all occur in the evidence (any case).", metavar="TEXT")],
+    text: Annotated[
+        str, typer.Argument(help="Words that must all occur in the evidence (any case).", metavar="TEXT")
+    ],
     limit: Annotated[int, typer.Option("--limit", help="At most this many events.")] = 50,
     db: DbOption = DEFAULT_URL,
     as_json: JsonOption = False,
@@ -331,7 +357,9 @@ def search(
 
 @app.command()
 def fact(
-    fact_id: Annotated[int, typer.Argument(help="The id shown by timeline, search or conflicts.", metavar="ID")],
+    fact_id: Annotated[
+        int, typer.Argument(help="The id shown by timeline, search or conflicts.", metavar="ID")
+    ],
     db: DbOption = DEFAULT_URL,
     as_json: JsonOption = False,
 ) -> None:

@@ -19,11 +19,23 @@ from __future__ import annotations
 
 from dyad.export.codebook import VARIABLES, Variable, codebook_markdown, column_names
 from dyad.export.codes import CODE_SYSTEMS, PROJECT_CODES, Assignment, assign_codes
-from dyad.export.events import content_hash, events_frame, import_events, iter_exchange, read_events, write_events
+from dyad.export.events import (
+    content_hash,
+    events_frame,
+    import_events,
+    iter_exchange,
+    read_events,
+    write_events,
+)
 from dyad.export.files import atomic_outputs
 from dyad.export.graph import build_graph, write_graph
 from dyad.export.panel import Panel, PanelResult, build_panel, status_values, write_panel
-from dyad.export.quickstatements import QuickStatementsResult, load_claims, quickstatements, write_quickstatements
+from dyad.export.quickstatements import (
+    QuickStatementsResult,
+    load_claims,
+    quickstatements,
+    write_quickstatements,
+)
 from dyad.export.rdf import build_rdf, write_rdf
 
 __all__ = [

@@ -15,17 +15,17 @@ from typing import Any
 from dyad.export.codes import CODE_SYSTEMS, FORMER_ISO3, PROJECT_CODES, Assignment, code_system
 
 __all__ = [
-    "Variable",
-    "VARIABLES",
-    "TIMING",
-    "MISSING_RULE",
     "AS_OF_RULE",
+    "MISSING_RULE",
+    "TIMING",
+    "VARIABLES",
+    "Variable",
+    "assignments_markdown",
+    "codebook_markdown",
+    "codes_markdown",
     "column_names",
     "variable_columns",
     "variables_markdown",
-    "codes_markdown",
-    "assignments_markdown",
-    "codebook_markdown",
 ]
 
 TIMING = {
@@ -151,7 +151,7 @@ VARIABLES: tuple[Variable, ...] = (
         "(the representation of side 1 at side 2).",
         (
             ("0", "none (relations severed, or representation ended)"),
-            ("1", "chargé d'affaires (in the scale; not produced: articles rarely state ranks below ambassador)"),
+            ("1", "chargé d'affaires (in the scale; not produced: articles rarely state lower ranks)"),
             ("2", "minister (in the scale; not produced, as 1)"),
             ("3", "ambassador: an envoy of state 1 is in office"),
             ("9", "other: a mission of state 1 is open but no envoy in office is recorded"),
@@ -221,9 +221,7 @@ def variables_markdown(directed: bool = True, heading: str = "###") -> str:
         out.append(f"- timing: {TIMING[v.timing]}")
         out.append(f"- rule: {v.rule}")
         if v.directed and not directed:
-            out.append(
-                "- direction: `_12` is state 1 towards state 2 (as in the rule), `_21` state 2 towards state 1"
-            )
+            out.append("- direction: `_12` is state 1 towards state 2 (as in the rule), `_21` the reverse")
         for value, meaning in v.values:
             out.append(f"- value `{value}`: {meaning}")
         out.append(f"- missing: {v.missing}")

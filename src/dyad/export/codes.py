@@ -32,15 +32,15 @@ from typing import Any
 from dyad.errors import InputError
 
 __all__ = [
-    "CodeSystem",
     "CODE_SYSTEMS",
-    "PROJECT_CODES",
     "FORMER_ISO3",
-    "StateCodes",
+    "PROJECT_CODES",
     "Assignment",
-    "code_system",
+    "CodeSystem",
+    "StateCodes",
     "assign_codes",
     "code_sort_key",
+    "code_system",
 ]
 
 
@@ -180,7 +180,9 @@ def _candidates(state: StateCodes, system: str, others: set[Any]) -> list[tuple[
         if state.name in FORMER_ISO3:
             out.append((FORMER_ISO3[state.name], "ISO 3166-3", "former state; its ISO 3166-3 code"))
         if project and project[1]:
-            out.append((project[1], "project", "no ISO 3166-1 code; fixed project code (user-assigned range)"))
+            out.append(
+                (project[1], "project", "no ISO 3166-1 code; fixed project code (user-assigned range)")
+            )
     elif system == "wikidata" and state.wikidata:
         out.append((state.wikidata, "Wikidata", ""))
     return out
@@ -235,14 +237,15 @@ def assign_codes(
             break
         if chosen is None:
             used = reserved | set(holders)
+            derived: int | str
             if system in ("cow", "gw"):
-                code: Any = _derived_number(state.name, used)
+                derived = _derived_number(state.name, used)
             elif system == "iso":
-                code = _derived_letters(state.name, used)
+                derived = _derived_letters(state.name, used)
             else:
-                code = f"dyad:{_slug(state.name)}"
+                derived = f"dyad:{_slug(state.name)}"
             why = "no code of its own in this system" if not notes else "; ".join(notes)
-            chosen = Assignment(state.name, code, "derived", f"{why}; derived from the name")
+            chosen = Assignment(state.name, derived, "derived", f"{why}; derived from the name")
         holders.setdefault(chosen.code, []).append(state)
         out[state.name] = chosen
     return out

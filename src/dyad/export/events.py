@@ -36,15 +36,15 @@ from dyad.kb.state import MISSION_TYPES
 from dyad.model import EVENT_TYPES, Document, Event, Evidence
 
 __all__ = [
+    "EVENT_COLUMNS",
     "EVENT_FORMATS",
     "ROLE_ORDER",
-    "EVENT_COLUMNS",
-    "iter_exchange",
-    "events_frame",
-    "write_events",
-    "read_events",
-    "import_events",
     "content_hash",
+    "events_frame",
+    "import_events",
+    "iter_exchange",
+    "read_events",
+    "write_events",
 ]
 
 EVENT_FORMATS = ("jsonl", "csv", "parquet")
@@ -128,7 +128,9 @@ def _evidence_dict(e: Any) -> dict[str, Any]:
     }
 
 
-def _read_claims(kb: KnowledgeBase) -> tuple[list[_Claim], dict[int, list[Any]], dict[int, Any], dict[int, str]]:
+def _read_claims(
+    kb: KnowledgeBase,
+) -> tuple[list[_Claim], dict[int, list[Any]], dict[int, Any], dict[int, str]]:
     with read_connection(kb) as conn:
         rows = conn.execute(
             select(
@@ -305,7 +307,9 @@ def events_frame(kb: KnowledgeBase) -> pd.DataFrame:
             row[role] = "; ".join(str(v) for v in value) if isinstance(value, list) else value
         for column in EVENT_COLUMNS:
             data[column].append(row.get(column))
-    return pd.DataFrame({c: pd.array(data[c], dtype=t) for c, t in EVENT_COLUMNS.items()}, columns=list(EVENT_COLUMNS))
+    return pd.DataFrame(
+        {c: pd.array(data[c], dtype=t) for c, t in EVENT_COLUMNS.items()}, columns=list(EVENT_COLUMNS)
+    )
 
 
 def events_format(path: Path, fmt: str | None) -> str:
@@ -315,7 +319,11 @@ def events_format(path: Path, fmt: str | None) -> str:
             raise InputError(f"unknown events format {fmt!r}", f"use one of {', '.join(EVENT_FORMATS)}")
         return value
     suffix = path.suffix.lower()
-    for value, suffixes in (("jsonl", (".jsonl", ".ndjson")), ("csv", (".csv",)), ("parquet", (".parquet", ".pq"))):
+    for value, suffixes in (
+        ("jsonl", (".jsonl", ".ndjson")),
+        ("csv", (".csv",)),
+        ("parquet", (".parquet", ".pq")),
+    ):
         if suffix in suffixes:
             return value
     raise InputError(
@@ -382,7 +390,9 @@ def _event(data: dict[str, Any], path: Path, lineno: int) -> tuple[str, Event, d
     if type_ not in KNOWN_TYPES:
         raise _bad(path, lineno, f"unknown event type {type_!r}", f"types are {', '.join(KNOWN_TYPES)}")
     date = data.get("date")
-    if date is not None and (not isinstance(date, str) or parse_event_date(date) is None or date != date.strip()):
+    if date is not None and (
+        not isinstance(date, str) or parse_event_date(date) is None or date != date.strip()
+    ):
         raise DateError(f"{path.name}, line {lineno}: not an event date: {date!r}")
     roles = {k: v for k, v in data.items() if k not in RESERVED and v is not None}
     evidence: list[Evidence] = []
@@ -401,14 +411,20 @@ def _event(data: dict[str, Any], path: Path, lineno: int) -> tuple[str, Event, d
         "source": str(data.get("doc_source") or doc),
         "format": str(data.get("doc_format") or "text"),
     }
-    return doc, Event(type_, roles, date, evidence, extractor=str(extractor), confidence=float(confidence)), meta
+    return (
+        doc,
+        Event(type_, roles, date, evidence, extractor=str(extractor), confidence=float(confidence)),
+        meta,
+    )
 
 
 def read_events(path: str | os.PathLike[str]) -> list[tuple[Document, list[Event]]]:
     """Documents and their events from a JSON Lines events file (InputError on a bad line)."""
     source = Path(path)
     if not source.is_file():
-        raise InputError(f"{source}: no such file", "give the path of a .jsonl file written by 'dyad export events'")
+        raise InputError(
+            f"{source}: no such file", "give the path of a .jsonl file written by 'dyad export events'"
+        )
     docs: dict[str, tuple[dict[str, str], list[Event]]] = {}
     try:
         handle = source.open(encoding="utf-8")
@@ -427,7 +443,10 @@ def read_events(path: str | os.PathLike[str]) -> list[tuple[Document, list[Event
     except UnicodeDecodeError:
         raise InputError(f"{source}: not UTF-8 text", "give a JSON Lines file in UTF-8") from None
     return [
-        (Document(title=meta["title"], source=meta["source"], format=meta["format"], text="", doc_id=doc), events)
+        (
+            Document(title=meta["title"], source=meta["source"], format=meta["format"], text="", doc_id=doc),
+            events,
+        )
         for doc, (meta, events) in docs.items()
     ]
 

@@ -25,11 +25,11 @@ from dyad.errors import InputError
 __all__ = [
     "atomic_outputs",
     "check_output",
-    "sidecar",
-    "sha256_file",
-    "write_json",
     "command_line",
+    "sha256_file",
+    "sidecar",
     "utc_now",
+    "write_json",
 ]
 
 
@@ -42,7 +42,9 @@ def check_output(path: str | os.PathLike[str]) -> Path:
         raise InputError(f"{target} is a folder", "give -o the path of a file, e.g. -o out/panel.csv")
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
-        raise InputError(f"cannot write {target}: folder {str(parent)!r} does not exist", "create the folder first")
+        raise InputError(
+            f"cannot write {target}: folder {str(parent)!r} does not exist", "create the folder first"
+        )
     return target
 
 
@@ -103,7 +105,9 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
 
 
 def write_json(path: str | os.PathLike[str], data: Any) -> None:
-    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    Path(path).write_text(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+    )
 
 
 def command_line(words: Sequence[str]) -> str:

@@ -30,9 +30,16 @@ from dyad.export.files import atomic_outputs, check_output
 from dyad.export.snapshot import EntityInfo, Snapshot, load_snapshot
 from dyad.kb import KnowledgeBase
 from dyad.kb.dates import bounds, parse_on
-from dyad.kb.state import RECOGNITION_TYPES, RELATION_TYPES, FactInfo, Step, recognition_state, relations_state
+from dyad.kb.state import (
+    RECOGNITION_TYPES,
+    RELATION_TYPES,
+    FactInfo,
+    Step,
+    recognition_state,
+    relations_state,
+)
 
-__all__ = ["GRAPH_FORMATS", "GraphResult", "build_graph", "write_graph", "periods"]
+__all__ = ["GRAPH_FORMATS", "GraphResult", "build_graph", "periods", "write_graph"]
 
 GRAPH_FORMATS = ("graphml", "gexf")
 
@@ -46,7 +53,13 @@ class GraphResult:
     on: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": str(self.path), "format": self.format, "nodes": self.nodes, "edges": self.edges, "on": self.on}
+        return {
+            "path": str(self.path),
+            "format": self.format,
+            "nodes": self.nodes,
+            "edges": self.edges,
+            "on": self.on,
+        }
 
 
 def _node_attrs(e: EntityInfo) -> dict[str, Any]:
@@ -81,7 +94,9 @@ def periods(history: Iterable[Step], active: Iterable[str]) -> list[tuple[Step |
     return out
 
 
-def _pairs(snap: Snapshot) -> tuple[dict[tuple[str, str], list[FactInfo]], dict[frozenset[str], list[FactInfo]]]:
+def _pairs(
+    snap: Snapshot,
+) -> tuple[dict[tuple[str, str], list[FactInfo]], dict[frozenset[str], list[FactInfo]]]:
     recognitions: dict[tuple[str, str], list[FactInfo]] = defaultdict(list)
     relations: dict[frozenset[str], list[FactInfo]] = defaultdict(list)
     for f in snap.facts:
@@ -99,7 +114,9 @@ def _is_state(snap: Snapshot, name: str) -> bool:
     return entity is not None and entity.kind == "state"
 
 
-def build_graph(kb: KnowledgeBase, *, on: str | date | None = None, snapshot: Snapshot | None = None) -> nx.MultiDiGraph:
+def build_graph(
+    kb: KnowledgeBase, *, on: str | date | None = None, snapshot: Snapshot | None = None
+) -> nx.MultiDiGraph:
     """The graph as of ``on`` (a date), or dynamic when ``on`` is None (see the module docstring).
 
     Edges are keyed ``recognition`` and ``relations`` (dynamic GraphML: one key per period).
@@ -194,7 +211,12 @@ def _for_graphml(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
             continue
         for i, (start, end, start_text, end_text) in enumerate(found):
             period = dict(attrs)
-            for name, value in (("start", start), ("end", end), ("start_date", start_text), ("end_date", end_text)):
+            for name, value in (
+                ("start", start),
+                ("end", end),
+                ("start_date", start_text),
+                ("end_date", end_text),
+            ):
                 if value is not None:
                     period[name] = value
             out.add_edge(a, b, key=key if len(found) == 1 else f"{key}-{i + 1}", **period)
@@ -210,7 +232,9 @@ def graph_format(path: Path, fmt: str | None) -> str:
     suffix = path.suffix.lower().lstrip(".")
     if suffix in GRAPH_FORMATS:
         return suffix
-    raise InputError(f"cannot tell the format of {path.name!r} from its name", "give --format graphml or gexf")
+    raise InputError(
+        f"cannot tell the format of {path.name!r} from its name", "give --format graphml or gexf"
+    )
 
 
 def write_graph(

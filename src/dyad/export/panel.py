@@ -11,6 +11,7 @@ several queries per cell, so a value of the panel and ``dyad status`` always agr
 
 from __future__ import annotations
 
+import operator
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -24,7 +25,15 @@ import pandas as pd
 from dyad.errors import InputError
 from dyad.export.codebook import VARIABLES, codebook_markdown, column_names
 from dyad.export.codes import Assignment, StateCodes, assign_codes, code_sort_key, code_system
-from dyad.export.files import atomic_outputs, check_output, command_line, sha256_file, sidecar, utc_now, write_json
+from dyad.export.files import (
+    atomic_outputs,
+    check_output,
+    command_line,
+    sha256_file,
+    sidecar,
+    utc_now,
+    write_json,
+)
 from dyad.export.snapshot import EntityInfo, Snapshot, load_snapshot
 from dyad.kb import KnowledgeBase
 from dyad.kb.state import (
@@ -48,13 +57,13 @@ from dyad.kb.store import safe_url
 from dyad.kb.views import StatusView
 
 __all__ = [
+    "PANEL_FORMATS",
     "Panel",
     "PanelResult",
-    "PANEL_FORMATS",
     "build_panel",
-    "write_panel",
-    "status_values",
     "status_from_facts",
+    "status_values",
+    "write_panel",
 ]
 
 PANEL_FORMATS = ("csv", "parquet")
@@ -99,7 +108,9 @@ def _directed_values(
     }
 
 
-def _symmetric_values(relations: RelationsState, treaties: Sequence[TreatyState], year: int) -> dict[str, Any]:
+def _symmetric_values(
+    relations: RelationsState, treaties: Sequence[TreatyState], year: int
+) -> dict[str, Any]:
     prefix = f"{year:04d}"
     return {
         "relations": 1 if relations.active else 0 if relations.status == "severed" else NA,
@@ -136,7 +147,12 @@ def status_values(view: StatusView, year: int) -> tuple[dict[str, Any], dict[str
 
 
 def status_from_facts(
-    a: str, b: str, facts: Sequence[FactInfo], signed: Sequence[FactInfo], ratified: Sequence[FactInfo], day: date
+    a: str,
+    b: str,
+    facts: Sequence[FactInfo],
+    signed: Sequence[FactInfo],
+    ratified: Sequence[FactInfo],
+    day: date,
 ) -> StatusView:
     """What ``KnowledgeBase.status(a, b, day)`` returns, from facts already in memory.
 
@@ -144,8 +160,12 @@ def status_from_facts(
     both are parties to; ``ratified``: ratifications by parties of those treaties.
     """
     envoys = {
-        f"{a}→{b}": envoy_tenures([f for f in facts if f.type in ENVOY_TYPES and f.actor == a and f.target == b], day),
-        f"{b}→{a}": envoy_tenures([f for f in facts if f.type in ENVOY_TYPES and f.actor == b and f.target == a], day),
+        f"{a}→{b}": envoy_tenures(
+            [f for f in facts if f.type in ENVOY_TYPES and f.actor == a and f.target == b], day
+        ),
+        f"{b}→{a}": envoy_tenures(
+            [f for f in facts if f.type in ENVOY_TYPES and f.actor == b and f.target == a], day
+        ),
     }
     missions = mission_states([f for f in facts if f.type in MISSION_TYPES and f.actor != f.target], day)
     return StatusView(
@@ -253,7 +273,9 @@ def _year(value: Any, flag: str) -> int:
     try:
         year = int(value)
     except (TypeError, ValueError):
-        raise InputError(f"{flag} must be a year, not {value!r}", f"write {flag} as YYYY, e.g. {flag} 2000") from None
+        raise InputError(
+            f"{flag} must be a year, not {value!r}", f"write {flag} as YYYY, e.g. {flag} 2000"
+        ) from None
     if not 1 <= year <= 9999:
         raise InputError(f"{flag} must be a year, not {value!r}", f"write {flag} as YYYY, e.g. {flag} 2000")
     return year
@@ -281,7 +303,9 @@ def _years(snap: Snapshot, start: Any, end: Any) -> tuple[int, int]:
     return lo, hi
 
 
-def _index_facts(snap: Snapshot) -> tuple[
+def _index_facts(
+    snap: Snapshot,
+) -> tuple[
     dict[frozenset[int], list[FactInfo]],
     dict[frozenset[int], list[FactInfo]],
     dict[int, list[FactInfo]],
@@ -339,7 +363,9 @@ def build_panel(
         raise InputError(
             f"a panel needs at least two states; {'--states gives' if states else 'the knowledge base has'} "
             f"{len(chosen)}",
-            "give --states at least two states" if states else "ingest articles about relations between states",
+            "give --states at least two states"
+            if states
+            else "ingest articles about relations between states",
         )
     gaz = kb.gazetteer
     state_codes = {e.name: _state_codes(e, gaz.get(e.name) if gaz is not None else None) for e in chosen}
@@ -365,11 +391,11 @@ def build_panel(
     }
 
     pair_facts, signed, ratified_by, condemned, covered = _index_facts(snap)
-    empty_sym, empty_dir, _ = status_values(
-        status_from_facts("1", "2", [], [], [], date(lo, 12, 31)), lo
-    )
+    empty_sym, empty_dir, _ = status_values(status_from_facts("1", "2", [], [], [], date(lo, 12, 31)), lo)
 
-    def pair_values(a: EntityInfo, b: EntityInfo) -> dict[int, tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
+    def pair_values(
+        a: EntityInfo, b: EntityInfo
+    ) -> dict[int, tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
         key = frozenset((a.id, b.id))
         facts = pair_facts.get(key, [])
         treaties = signed.get(key, [])
@@ -392,14 +418,16 @@ def build_panel(
                 ab = {**ab, "recog_years": _shift(ab["recog_years"])}
                 ba = {**ba, "recog_years": _shift(ba["recog_years"])}
             else:
-                sym, ab, ba = status_values(status_from_facts(a.name, b.name, facts, treaties, ratified, day), year)
+                sym, ab, ba = status_values(
+                    status_from_facts(a.name, b.name, facts, treaties, ratified, day), year
+                )
             previous = (happened, (sym, ab, ba))
             out[year] = (sym, ab, ba)
         return out
 
     columns = column_names(system.key, directed)
-    data: dict[str, list[Any]] = {c: [] for c in columns}
-    id1, id2 = system.columns
+    tail = columns[3:]  # after the two codes and the year: names, covered, the variables
+    pick = operator.itemgetter(*tail)
     cache: dict[frozenset[int], tuple[str, dict[int, Any]]] = {}
 
     def values_for(a: EntityInfo, b: EntityInfo) -> tuple[bool, dict[int, Any], bool]:
@@ -409,6 +437,27 @@ def build_panel(
         first, values = cache[key]
         return key in covered, values, first != a.name
 
+    def covered_row(
+        a: EntityInfo, b: EntityInfo, year: int, values: dict[int, Any], swapped: bool
+    ) -> tuple[Any, ...]:
+        sym, ab, ba = values.get(year) or (empty_sym, empty_dir, empty_dir)
+        if swapped:
+            ab, ba = ba, ab
+        cond_ab = condemned.get((a.id, b.id, year), 0)
+        if directed:
+            row = {"name1": a.name, "name2": b.name, "covered": 1, **sym, **ab, "condemnations": cond_ab}
+        else:
+            row = {"name1": a.name, "name2": b.name, "covered": 1, **sym}
+            row.update({f"{name}_12": value for name, value in ab.items()})
+            row.update({f"{name}_21": value for name, value in ba.items()})
+            row["condemnations_12"], row["condemnations_21"] = cond_ab, condemned.get((b.id, a.id, year), 0)
+        return pick(row)  # type: ignore[no-any-return]
+
+    blank = (NA,) * (len(tail) - 3)
+    code1: list[Any] = []
+    code2: list[Any] = []
+    year_column: list[int] = []
+    rows: list[tuple[Any, ...]] = []
     pairs: Iterable[tuple[EntityInfo, EntityInfo]] = (
         ((a, b) for a in order for b in order if a.name != b.name)
         if directed
@@ -416,29 +465,22 @@ def build_panel(
     )
     for a, b in pairs:
         is_covered, values, swapped = values_for(a, b)
-        code_a, code_b = assignments[a.name].code, assignments[b.name].code
-        years = range(max(years_of[a.name].start, years_of[b.name].start), min(years_of[a.name].stop, years_of[b.name].stop))
-        for year in years:
-            row: dict[str, Any] = {id1: code_a, id2: code_b, "year": year, "name1": a.name, "name2": b.name}
-            row["covered"] = 1 if is_covered else 0
-            if is_covered:
-                sym, ab, ba = values.get(year) or (empty_sym, empty_dir, empty_dir)
-                if swapped:
-                    ab, ba = ba, ab
-                row.update(sym)
-                cond_ab = condemned.get((a.id, b.id, year), 0)
-                cond_ba = condemned.get((b.id, a.id, year), 0)
-                if directed:
-                    row.update(ab)
-                    row["condemnations"] = cond_ab
-                else:
-                    for name, value in ab.items():
-                        row[f"{name}_12"] = value
-                    for name, value in ba.items():
-                        row[f"{name}_21"] = value
-                    row["condemnations_12"], row["condemnations_21"] = cond_ab, cond_ba
-            for column in columns:
-                data[column].append(row.get(column, NA))
+        years = range(
+            max(years_of[a.name].start, years_of[b.name].start),
+            min(years_of[a.name].stop, years_of[b.name].stop),
+        )
+        code1 += [assignments[a.name].code] * len(years)
+        code2 += [assignments[b.name].code] * len(years)
+        year_column += years
+        if is_covered:
+            rows += [covered_row(a, b, year, values, swapped) for year in years]
+        else:  # nothing is known about the pair: every variable is missing
+            rows += [(a.name, b.name, 0, *blank)] * len(years)
+    data: dict[str, list[Any]] = {columns[0]: code1, columns[1]: code2, "year": year_column}
+    transposed = list(zip(*rows, strict=True)) if rows else [() for _ in tail]
+    del rows  # the columns hold the same values; free the rows before pandas copies them
+    data.update(zip(tail, transposed, strict=True))  # type: ignore[arg-type]
+    del transposed
     frame = _frame(data, columns, system.numeric)
     return Panel(frame, lo, hi, system.key, directed, [e.name for e in order], assignments, safe_url(kb.url))
 
@@ -448,12 +490,18 @@ def _shift(value: Any) -> Any:
 
 
 def _frame(data: dict[str, list[Any]], columns: list[str], numeric: bool) -> pd.DataFrame:
-    dtypes: dict[str, str] = {columns[0]: "Int64" if numeric else "string", columns[1]: "Int64" if numeric else "string"}
+    dtypes: dict[str, str] = {
+        columns[0]: "Int64" if numeric else "string",
+        columns[1]: "Int64" if numeric else "string",
+    }
     dtypes["year"] = "Int64"
     for v in VARIABLES:
         for suffix in ("", "_12", "_21"):
             dtypes[v.name + suffix] = v.dtype
-    return pd.DataFrame({c: pd.array(data[c], dtype=dtypes[c]) for c in columns}, columns=columns)
+    arrays = {}
+    for c in columns:  # convert column by column, dropping each Python column once converted
+        arrays[c] = pd.array(list(data.pop(c)), dtype=dtypes[c])
+    return pd.DataFrame(arrays, columns=columns)
 
 
 # --------------------------------------------------------------------------- writing
@@ -471,7 +519,9 @@ def panel_format(path: Path, fmt: str | None) -> str:
         return "csv"
     if suffix in (".parquet", ".pq"):
         return "parquet"
-    raise InputError(f"cannot tell the format of {path.name!r} from its name", "give --format csv or --format parquet")
+    raise InputError(
+        f"cannot tell the format of {path.name!r} from its name", "give --format csv or --format parquet"
+    )
 
 
 def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], fmt: str) -> None:
@@ -505,9 +555,21 @@ def write_panel(
     fmt = panel_format(target, fmt)
     system = code_system(codes)
     snap = load_snapshot(kb)
-    panel = build_panel(kb, start=start, end=end, states=states, codes=system.key, directed=directed, snapshot=snap)
+    panel = build_panel(
+        kb, start=start, end=end, states=states, codes=system.key, directed=directed, snapshot=snap
+    )
     if command is None:
-        words = ["dyad", "export", "panel", "--from", str(panel.start), "--to", str(panel.end), "--codes", system.key]
+        words = [
+            "dyad",
+            "export",
+            "panel",
+            "--from",
+            str(panel.start),
+            "--to",
+            str(panel.end),
+            "--codes",
+            system.key,
+        ]
         if not directed:
             words.append("--nondirected")
         if states:
@@ -537,8 +599,12 @@ def write_panel(
         info["sha256"] = sha256_file(tmp_data)
         info["code_assignments"] = [a.to_dict() for a in panel.assignments.values() if not a.own]
         tmp_codebook.write_text(
-            codebook_markdown(codes=system.key, directed=directed, assignments=panel.assignments.values(), info=info),
+            codebook_markdown(
+                codes=system.key, directed=directed, assignments=panel.assignments.values(), info=info
+            ),
             encoding="utf-8",
         )
         write_json(tmp_meta, info)
-    return PanelResult(target, codebook_path, meta_path, len(panel.frame), len(panel.states), panel.start, panel.end, info)
+    return PanelResult(
+        target, codebook_path, meta_path, len(panel.frame), len(panel.states), panel.start, panel.end, info
+    )

@@ -47,12 +47,12 @@ from dyad.kb.state import RELATION_TYPES, FactInfo, relations_state
 
 __all__ = [
     "DEFAULT_WIKI",
-    "Statement",
     "Disagreement",
     "QuickStatementsResult",
-    "wikidata_time",
+    "Statement",
     "load_claims",
     "quickstatements",
+    "wikidata_time",
     "write_quickstatements",
 ]
 
@@ -70,7 +70,7 @@ _CLAIMS_HINT = (
 def wikidata_time(value: str) -> str:
     """A dyad date as a QuickStatements time at its precision: ``2008`` gives ``+2008-00-00T00:00:00Z/9``."""
     precision = precision_of(value)
-    year, month, day = (value.split("-") + ["00", "00"])[:3]
+    year, month, day = ([*value.split("-"), "00", "00"])[:3]
     return f"+{year}-{month}-{day}T00:00:00Z/{PRECISION[precision]}"
 
 
@@ -157,7 +157,11 @@ def _snak_time(snak: Any, where: str, path: Path) -> tuple[str, int] | None:
     if snak.get("snaktype", "value") != "value":
         return None
     value = (snak.get("datavalue") or {}).get("value")
-    if not isinstance(value, dict) or not isinstance(value.get("time"), str) or not _TIME.match(value["time"]):
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("time"), str)
+        or not _TIME.match(value["time"])
+    ):
         raise _claims_error(path, f"{where}: a time qualifier has no time value")
     precision = value.get("precision", 11)
     if isinstance(precision, bool) or not isinstance(precision, int):
@@ -226,9 +230,9 @@ def _components(time: str) -> tuple[int, int, int]:
 
 
 def compare(ours: str, theirs: tuple[str, int]) -> str:
-    """"agree", "more precise here" (agree, and dyad's date is finer) or "differs"."""
+    """ "agree", "more precise here" (agree, and dyad's date is finer) or "differs"."""
     mine = PRECISION[precision_of(ours)]
-    y, m, d = (int(x) for x in (ours.split("-") + ["0", "0"])[:3])
+    y, m, d = (int(x) for x in ([*ours.split("-"), "0", "0"])[:3])
     ty, tm, td = _components(theirs[0])
     common = min(mine, theirs[1])
     if common >= 9:
@@ -290,7 +294,9 @@ def _statements(snap: Snapshot, urls: dict[str, str], result: QuickStatementsRes
     return out
 
 
-def _against(statements: list[Statement], existing: Existing, result: QuickStatementsResult) -> list[Statement]:
+def _against(
+    statements: list[Statement], existing: Existing, result: QuickStatementsResult
+) -> list[Statement]:
     out = []
     for st in statements:
         claims = existing.get(st.subject, {}).get(st.object) if st.subject in existing else None
@@ -314,9 +320,23 @@ def _against(statements: list[Statement], existing: Existing, result: QuickState
                 finer = [t for v, t in verdicts if v == "more precise here"]
                 kind, t = ("more precise here", finer[0]) if finer else ("differs", theirs[0])
                 problems.append(
-                    Disagreement(st.subject, st.object, st.subject_name, st.object_name, prop, ours, _format_time(t), kind)
+                    Disagreement(
+                        st.subject,
+                        st.object,
+                        st.subject_name,
+                        st.object_name,
+                        prop,
+                        ours,
+                        _format_time(t),
+                        kind,
+                    )
                 )
-            score = (sum(p.kind == "differs" for p in problems), len(problems) + len(missing), problems, missing)
+            score = (
+                sum(p.kind == "differs" for p in problems),
+                len(problems) + len(missing),
+                problems,
+                missing,
+            )
             if best is None or score[:2] < best[:2]:
                 best = score
         assert best is not None
@@ -326,7 +346,16 @@ def _against(statements: list[Statement], existing: Existing, result: QuickState
             continue
         if missing:
             out.append(
-                Statement(st.subject, st.object, st.subject_name, st.object_name, st.start, st.end, st.url, tuple(missing))
+                Statement(
+                    st.subject,
+                    st.object,
+                    st.subject_name,
+                    st.object_name,
+                    st.start,
+                    st.end,
+                    st.url,
+                    tuple(missing),
+                )
             )
         else:
             result.present += 1
@@ -342,7 +371,9 @@ def quickstatements(
     with read_connection(kb) as conn:
         urls = {
             doc_id: article_url(source, title, wiki)
-            for doc_id, title, source in conn.execute(select(DocumentRow.doc_id, DocumentRow.title, DocumentRow.source))
+            for doc_id, title, source in conn.execute(
+                select(DocumentRow.doc_id, DocumentRow.title, DocumentRow.source)
+            )
         }
     result = QuickStatementsResult()
     statements = _statements(snap, urls, result)
@@ -366,8 +397,6 @@ def write_quickstatements(
         temps[0].write_text("".join(line + "\n" for line in result.lines), encoding="utf-8")
         if report is not None:
             header = "subject\tobject\tsubject_name\tobject_name\tproperty\tdyad\twikidata\tkind\n"
-            rows = [
-                "\t".join(str(v) for v in d.to_dict().values()) + "\n" for d in result.disagreements
-            ]
+            rows = ["\t".join(str(v) for v in d.to_dict().values()) + "\n" for d in result.disagreements]
             temps[1].write_text(header + "".join(rows), encoding="utf-8")
     return result, report

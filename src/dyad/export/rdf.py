@@ -36,7 +36,7 @@ from dyad.kb import KnowledgeBase
 from dyad.kb.fusion import ENTITY_ROLES
 from dyad.kb.schema import ClaimRow, DocumentRow, EvidenceRow
 
-__all__ = ["RDF_FORMATS", "DEFAULT_BASE", "WD", "RdfResult", "build_rdf", "write_rdf", "vocabulary"]
+__all__ = ["DEFAULT_BASE", "RDF_FORMATS", "WD", "RdfResult", "build_rdf", "vocabulary", "write_rdf"]
 
 RDF_FORMATS = ("turtle", "json-ld")
 DEFAULT_BASE = "urn:dyad:"
@@ -67,7 +67,8 @@ def _class_name(type_: str) -> str:
 def _check_base(base: str) -> str:
     if ":" not in base or any(c.isspace() for c in base) or not base.endswith(("/", ":", "#")):
         raise InputError(
-            f"not a base IRI: {base!r}", "give an IRI ending in '/', ':' or '#', e.g. https://example.org/dyad/"
+            f"not a base IRI: {base!r}",
+            "give an IRI ending in '/', ':' or '#', e.g. https://example.org/dyad/",
         )
     return base
 
@@ -181,7 +182,9 @@ def rdf_format(path: Path, fmt: str | None) -> str:
         return "turtle"
     if suffix in (".jsonld", ".json-ld", ".json"):
         return "json-ld"
-    raise InputError(f"cannot tell the format of {path.name!r} from its name", "give --format turtle or json-ld")
+    raise InputError(
+        f"cannot tell the format of {path.name!r} from its name", "give --format turtle or json-ld"
+    )
 
 
 def write_rdf(
@@ -196,7 +199,13 @@ def write_rdf(
         if fmt == "turtle":
             graph.serialize(destination=str(tmp), format="turtle", encoding="utf-8")
         else:
-            context = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix in ("dv", "wd", "prov", "dcterms")}
+            context = {
+                prefix: str(ns)
+                for prefix, ns in graph.namespaces()
+                if prefix in ("dv", "wd", "prov", "dcterms")
+            }
             context.update({"rdfs": str(RDFS), "xsd": str(XSD)})
-            graph.serialize(destination=str(tmp), format="json-ld", context=context, indent=2, encoding="utf-8")
+            graph.serialize(
+                destination=str(tmp), format="json-ld", context=context, indent=2, encoding="utf-8"
+            )
     return RdfResult(target, fmt, len(snap.facts), len(graph))

@@ -26,7 +26,7 @@ from dyad.kb.schema import ClaimRow, DocumentRow, EntityRow, FactPartyRow, FactR
 from dyad.kb.state import FactInfo
 from dyad.kb.store import safe_url
 
-__all__ = ["EntityInfo", "FactMeta", "Snapshot", "load_snapshot", "read_connection", "event_ids"]
+__all__ = ["EntityInfo", "FactMeta", "Snapshot", "event_ids", "load_snapshot", "read_connection"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +138,9 @@ def load_snapshot(kb: KnowledgeBase, *, docs: bool = True) -> Snapshot:
         doc_map: dict[int, set[str]] = defaultdict(set)
         if docs:
             for fact_id, doc_id in conn.execute(
-                select(ClaimRow.fact_id, DocumentRow.doc_id).join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
+                select(ClaimRow.fact_id, DocumentRow.doc_id).join(
+                    DocumentRow, DocumentRow.id == ClaimRow.document_id
+                )
             ):
                 if fact_id is not None:
                     doc_map[fact_id].add(doc_id)

@@ -17,7 +17,16 @@ from dyad.model import Document, Event, Evidence
 
 __all__ = ["synthetic_entities", "synthetic_events", "synthetic_kb"]
 
-_PEOPLE = ("Ada Lind", "Boris Kell", "Cora Vance", "Dmitri Oro", "Elsa Marr", "Felix Tamm", "Gus Ward", "Hana Iso")
+_PEOPLE = (
+    "Ada Lind",
+    "Boris Kell",
+    "Cora Vance",
+    "Dmitri Oro",
+    "Elsa Marr",
+    "Felix Tamm",
+    "Gus Ward",
+    "Hana Iso",
+)
 _TITLES = (
     "Treaty of Friendship and Cooperation",
     "Agreement on Visa-Free Travel",
@@ -26,6 +35,22 @@ _TITLES = (
 )
 _KINDS = ("embassy", "embassy", "consulate", "representative_office", "trade_mission")
 _CITIES = (None, None, "Capital City", "Port Town")
+_WEIGHTS = {
+    "recognition": 10,
+    "recognition_withdrawn": 2,
+    "relations_established": 8,
+    "relations_severed": 2,
+    "treaty_signed": 4,
+    "treaty_ratified": 4,
+    "ambassador_appointed": 5,
+    "credentials_presented": 3,
+    "ambassador_dismissed": 2,
+    "mission_opened": 5,
+    "mission_planned": 2,
+    "mission_closed": 1,
+    "condemnation": 3,
+    "membership": 1,
+}
 
 
 def synthetic_entities(n: int) -> tuple[FakeEntity, ...]:
@@ -59,16 +84,11 @@ def _date(rng: random.Random, start: int, end: int) -> str | None:
     return f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
-def _event(rng: random.Random, states: Sequence[str], orgs: Sequence[str], start: int, end: int) -> tuple[str, dict[str, Any]]:
+def _event(
+    rng: random.Random, states: Sequence[str], orgs: Sequence[str], start: int, end: int
+) -> tuple[str, dict[str, Any]]:
     a, b, c = rng.sample(list(states), 3)
-    kind = rng.choices(
-        [
-            "recognition", "recognition_withdrawn", "relations_established", "relations_severed", "treaty_signed",
-            "treaty_ratified", "ambassador_appointed", "credentials_presented", "ambassador_dismissed",
-            "mission_opened", "mission_planned", "mission_closed", "condemnation", "membership",
-        ],
-        weights=[10, 2, 8, 2, 4, 4, 5, 3, 2, 5, 2, 1, 3, 1],
-    )[0]  # fmt: skip
+    kind = rng.choices(list(_WEIGHTS), weights=list(_WEIGHTS.values()))[0]
     if kind in ("recognition", "recognition_withdrawn", "relations_severed"):
         return kind, {"actor": a, "target": b}
     if kind == "condemnation":
@@ -122,14 +142,17 @@ def synthetic_events(
                 date = _date(rng, start, end)
                 pool.append((type_, roles, date))
             text = f"{type_.replace('_', ' ')}: {roles} ({date or 'undated'})."
+            evidence = Evidence(doc_id, text, offset, offset + len(text), ("History",))
+            confidence = round(rng.uniform(0.5, 1.0), 3)
             events.append(
-                Event(type_, dict(roles), date, [Evidence(doc_id, text, offset, offset + len(text), ("History",))],
-                      extractor="synthetic", confidence=round(rng.uniform(0.5, 1.0), 3))
-            )  # fmt: skip
+                Event(type_, dict(roles), date, [evidence], extractor="synthetic", confidence=confidence)
+            )
             offset += len(text) + 1
         body = "\n".join(e.evidence[0].text for e in events)
         title = f"Synthetic article {d}"
-        out.append((Document(title=title, source=f"{doc_id}.txt", format="text", text=body, doc_id=doc_id), events))
+        out.append(
+            (Document(title=title, source=f"{doc_id}.txt", format="text", text=body, doc_id=doc_id), events)
+        )
     return out
 
 

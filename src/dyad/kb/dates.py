@@ -21,11 +21,11 @@ __all__ = [
     "PRECISIONS",
     "PRECISION_RANK",
     "bounds",
-    "precision_of",
-    "parse_event_date",
-    "parse_on",
     "contains",
     "gap_days",
+    "parse_event_date",
+    "parse_on",
+    "precision_of",
 ]
 
 PRECISIONS = ("year", "month", "day")

@@ -28,12 +28,12 @@ on row ids, so ingesting in any order, or resuming after a crash, gives the same
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -46,16 +46,16 @@ from dyad.model import STATE_ROLES, Event
 
 __all__ = [
     "CONFLICT_WINDOW_DAYS",
-    "IDENTITY_ROLES",
     "ENTITY_ROLES",
-    "ClaimInfo",
+    "IDENTITY_ROLES",
     "Candidate",
+    "ClaimInfo",
     "DateChoice",
     "PreparedEvent",
-    "prepare_event",
-    "identity_of",
-    "cluster_claims",
     "choose_date",
+    "cluster_claims",
+    "identity_of",
+    "prepare_event",
     "refuse_groups",
 ]
 
@@ -109,8 +109,8 @@ class PreparedEvent:
     group_key: str
     date: str | None
     precision: str | None
-    date_start: date | None
-    date_end: date | None
+    date_start: dt.date | None
+    date_end: dt.date | None
     event: Event
     entity_names: list[tuple[str, str]] = field(default_factory=list)  # (role, canonical name)
 
@@ -146,7 +146,7 @@ def identity_of(type_: str, roles: dict[str, Any]) -> list[Any]:
         if name == "person":
             value = person_key(value)
         elif name == "title":
-            drop = list(roles.get("parties") or []) + [roles.get("actor") or ""]
+            drop = [*(roles.get("parties") or []), roles.get("actor") or ""]
             value = title_key(value, drop) or norm_name(str(value or ""))
         elif name == "kind":
             value = str(value or "").lower() or None
@@ -203,12 +203,12 @@ class ClaimInfo:
     doc: str
     seq: int
     date: str | None
-    start: date | None
-    end: date | None
+    start: dt.date | None
+    end: dt.date | None
     city: str | None = None  # folded
 
     @property
-    def period(self) -> tuple[date, date]:
+    def period(self) -> tuple[dt.date, dt.date]:
         assert self.start is not None and self.end is not None
         return self.start, self.end
 
@@ -311,8 +311,8 @@ class Candidate:
 class DateChoice:
     date: str | None
     precision: str | None
-    start: date | None
-    end: date | None
+    start: dt.date | None
+    end: dt.date | None
     candidates: tuple[Candidate, ...]
     conflict: bool
 
@@ -320,7 +320,7 @@ class DateChoice:
 def choose_date(claims: Sequence[ClaimInfo]) -> DateChoice:
     """Pick the best-supported date of a fact (see the module docstring)."""
     by_value: dict[str, set[str]] = defaultdict(set)
-    periods: dict[str, tuple[date, date]] = {}
+    periods: dict[str, tuple[dt.date, dt.date]] = {}
     for c in claims:
         if c.date and c.start is not None:
             by_value[c.date].add(c.doc)
@@ -441,11 +441,10 @@ def refuse_groups(session: Session, keys: Iterable[str]) -> None:
                 assigned.append(best)
             else:
                 assigned.append(None)
-        for cluster, fact in zip(clusters, assigned, strict=True):
-            if fact is None:
-                fact = unused.pop(0) if unused else FactRow(group_key=key)
-                if fact.id is None:
-                    session.add(fact)
+        for cluster, maybe in zip(clusters, assigned, strict=True):
+            fact = maybe if maybe is not None else unused.pop(0) if unused else FactRow(group_key=key)
+            if fact.id is None:
+                session.add(fact)
             _fill_fact(fact, [by_id[c.id] for c in cluster], cluster, entity_ids)
             touched.append((cluster, fact, by_id))
         dead.extend(f.id for f in unused)
@@ -472,7 +471,7 @@ def refuse_groups(session: Session, keys: Iterable[str]) -> None:
 
 
 def _entity_values(roles: dict[str, Any]) -> list[str]:
-    out = []
+    out: list[str] = []
     for name in ENTITY_ROLES:
         value = roles.get(name)
         if name == "parties":
@@ -511,7 +510,7 @@ def _fill_fact(fact: FactRow, rows: list[Any], cluster: list[ClaimInfo], entity_
     fact.person = roles.get("person")
     fact.person_key = person_key(roles.get("person")) or None
     fact.title = roles.get("title")
-    drop = list(roles.get("parties") or []) + [roles.get("actor") or ""]
+    drop = [*(roles.get("parties") or []), roles.get("actor") or ""]
     fact.title_key = title_key(roles.get("title"), drop) or None
     fact.kind = str(roles["kind"]).lower() if roles.get("kind") else None
     fact.city = roles.get("city")

@@ -12,9 +12,28 @@ __all__ = ["norm_name", "person_key", "title_key", "title_similarity"]
 _NON_WORD = re.compile(r"[^\w'-]+")
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "jr", "sr", "ii", "iii", "iv", "prof", "h.e", "he"}
 _TITLE_STOP = {
-    "the", "a", "an", "of", "on", "and", "between", "in", "for", "to", "with", "by", "its", "their",
-    "de", "la", "le", "el", "et", "y", "republic",
-}  # fmt: skip
+    "the",
+    "a",
+    "an",
+    "of",
+    "on",
+    "and",
+    "between",
+    "in",
+    "for",
+    "to",
+    "with",
+    "by",
+    "its",
+    "their",
+    "de",
+    "la",
+    "le",
+    "el",
+    "et",
+    "y",
+    "republic",
+}
 
 
 def _fold(text: str) -> str:
@@ -72,12 +91,28 @@ def title_key(title: str | None, drop: Iterable[str] = ()) -> str:
     return " ".join(sorted(set(_title_words(title, drop))))
 
 
+# Words that name the kind of instrument, not what it is about: "Agreement on Trade" and
+# "Agreement on Visa Exemption" share only "agreement", and are different treaties.
+_GENERIC = {
+    "agreement", "treaty", "convention", "protocol", "memorandum", "accord", "pact", "understanding",
+    "charter", "declaration", "exchange", "note", "arrangement",
+}  # fmt: skip
+
+
 def title_similarity(a: str, b: str, drop: Iterable[str] = ()) -> float:
-    """1.0 when one title's content words contain the other's, else their overlap coefficient."""
+    """How well two treaty titles fit, from 0 to 1, on their specific words.
+
+    1.0 when one title's specific words contain the other's, else their overlap coefficient.
+    Generic words ("agreement", "treaty") count only when a title has no other words ("the
+    treaty"): such a title fits any title of its kind at 0.5.
+    """
     drop = tuple(drop)
     wa, wb = set(_title_words_cached(a, drop)), set(_title_words_cached(b, drop))
     if not wa or not wb:
         return 0.0
-    if wa <= wb or wb <= wa:
+    sa, sb = wa - _GENERIC, wb - _GENERIC
+    if not sa or not sb:
+        return 1.0 if wa == wb else 0.5
+    if sa <= sb or sb <= sa:
         return 1.0
-    return len(wa & wb) / min(len(wa), len(wb))
+    return len(sa & sb) / min(len(sa), len(sb))

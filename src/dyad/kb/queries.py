@@ -103,12 +103,18 @@ def _stmt(shape: str, with_on: bool = False, with_b: bool = True) -> Any:
     """The statement of one query shape, built once."""
     full = select(*_FULL).select_from(_FROM)
     if shape == "pair":
-        ids = [bindparam("a"), bindparam("b")]
-        return full.where(F.c.type.in_(bindparam("types", expanding=True)), F.c.actor_id.in_(ids),
-                          F.c.target_id.in_(ids))  # fmt: skip
+        pair: list[Any] = [bindparam("a"), bindparam("b")]
+        return full.where(
+            F.c.type.in_(bindparam("types", expanding=True)), F.c.actor_id.in_(pair), F.c.target_id.in_(pair)
+        )
     if shape == "multiparty":  # treaties of more than two parties (actor_id is NULL for them)
-        return full.where(F.c.type == "treaty_signed", F.c.actor_id.is_(None), _has_party("a"),
-                          _has_party("b") if with_b else true(), _on(with_on))  # fmt: skip
+        return full.where(
+            F.c.type == "treaty_signed",
+            F.c.actor_id.is_(None),
+            _has_party("a"),
+            _has_party("b") if with_b else true(),
+            _on(with_on),
+        )
     if shape == "treaties_of":
         return full.where(
             F.c.type == "treaty_signed", F.c.actor_id == bindparam("a"), _on(with_on)
@@ -117,11 +123,9 @@ def _stmt(shape: str, with_on: bool = False, with_b: bool = True) -> Any:
         return select(F.c.id, F.c.actor_id, F.c.title, F.c.date, _START, _END).where(
             F.c.type == "treaty_ratified", F.c.actor_id.in_(bindparam("actors", expanding=True)), _on(with_on)
         )
-    if shape == "recognitions":  # light: many rows may come back
-        return (
-            select(F.c.id, F.c.type, _ACTOR.c.name.label("actor"), F.c.date, _START, _END)
-            .select_from(F.join(_ACTOR, _ACTOR.c.id == F.c.actor_id))
-            .where(F.c.type.in_(RECOGNITION_TYPES), F.c.target_id == bindparam("x"), _on(with_on))
+    if shape == "recognitions":  # light, and covered by ix_facts_type_target_start
+        return select(F.c.id, F.c.type, F.c.actor_id, F.c.date, _START, _END).where(
+            F.c.type.in_(RECOGNITION_TYPES), F.c.target_id == bindparam("x"), _on(with_on)
         )
     if shape in ("envoys", "missions"):
         types = ENVOY_TYPES if shape == "envoys" else MISSION_TYPES
@@ -245,20 +249,34 @@ class KnowledgeBase(Store):
         )
         if not signed:
             return [], []
-        names = sorted({p for t in signed for p in t.parties})
-        ids = dict(conn.execute(select(EntityRow.name, EntityRow.id).where(EntityRow.name.in_(names))).all())
-        by_id = {v: k for k, v in ids.items()}
-        rows = conn.execute(_stmt("ratifications", with_on), _params(day, actors=sorted(ids.values()))).all()
-        # Only ratifications whose title fits one of these treaties are read in full.
-        fitting = [
-            r.id
+        names = self.entity_names(conn)
+        ids = {name: id_ for id_, name in names.items()}
+        party_ids = sorted({ids[p] for t in signed for p in t.parties if p in ids})
+        rows = conn.execute(_stmt("ratifications", with_on), _params(day, actors=party_ids)).all()
+        # Ratifications whose title fits one of these treaties, from the light rows.
+        ratified = [
+            FactInfo(
+                r.id,
+                "treaty_ratified",
+                names.get(r.actor_id),
+                None,
+                r.date,
+                _day(r.date_start),
+                _day(r.date_end),
+                title=r.title,
+                roles={"actor": names.get(r.actor_id), "title": r.title},
+            )
             for r in rows
             if r.title
-            and any(by_id.get(r.actor_id) in t.parties and t.title and title_similarity(r.title, t.title, t.parties) >= 0.5
-                    for t in signed)
-        ]  # fmt: skip
-        ratified = self._load(conn, _stmt("by_ids"), {"ids": fitting}, docs=True) if fitting else []
-        docs = self._docs_of(conn, [t.id for t in signed])
+            and any(
+                names.get(r.actor_id) in t.parties
+                and t.title
+                and title_similarity(r.title, t.title, t.parties) >= 0.5
+                for t in signed
+            )
+        ]
+        docs = self._docs_of(conn, [t.id for t in signed] + [r.id for r in ratified])
+        ratified = [replace(r, docs=docs.get(r.id, ())) for r in ratified]
         return [replace(t, docs=docs.get(t.id, ())) for t in signed], ratified
 
     # ------------------------------------------------------------------ queries
@@ -317,10 +335,12 @@ class KnowledgeBase(Store):
             if rx.id is None:
                 return []
             rows = conn.execute(_stmt("recognitions", day is not None), _params(day, x=rx.id)).all()
+            names = self.entity_names(conn)
         by_actor: dict[str, list[FactInfo]] = defaultdict(list)
         for r in rows:
-            by_actor[r.actor].append(
-                FactInfo(r.id, r.type, r.actor, rx.name, r.date, _day(r.date_start), _day(r.date_end))
+            actor = names.get(r.actor_id, str(r.actor_id))
+            by_actor[actor].append(
+                FactInfo(r.id, r.type, actor, rx.name, r.date, _day(r.date_start), _day(r.date_end))
             )
         states = [recognition_state(items, actor, rx.name, day) for actor, items in by_actor.items()]
         states = [s for s in states if s.recognises or (include_withdrawn and s.status == "withdrawn")]
@@ -343,9 +363,10 @@ class KnowledgeBase(Store):
             facts = self._load(conn, _stmt("involving", day is not None, rb is not None), params, docs=True)
             if rb is not None:
                 signed, ratified = self._treaty_facts(conn, ra, rb, day)
-                linked = {r.fact_id for t in treaty_states(signed, ratified, day) for r in t.ratified}
                 seen = {f.id for f in facts}
-                facts += [r for r in ratified if r.id in linked and r.id not in seen]
+                linked = {r.fact_id for t in treaty_states(signed, ratified, day) for r in t.ratified} - seen
+                if linked:
+                    facts += self._load(conn, _stmt("by_ids"), {"ids": sorted(linked)}, docs=True)
         facts.sort(key=lambda f: (f.start is None, f.start or date.min, f.end or date.min, f.id))
         return [self._view(f) for f in facts]
 

@@ -17,6 +17,7 @@ Facts are taken in order of date (start, then end), then a lifecycle order of th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,25 +28,25 @@ from dyad.kb.dates import bounds
 from dyad.kb.names import norm_name, title_key, title_similarity
 
 __all__ = [
-    "FactInfo",
-    "Step",
-    "RecognitionState",
-    "RelationsState",
-    "Tenure",
-    "MissionState",
-    "Ratification",
-    "TreatyState",
-    "happened",
-    "in_order",
-    "recognition_state",
-    "relations_state",
-    "envoy_tenures",
-    "mission_states",
-    "treaty_states",
-    "RECOGNITION_TYPES",
-    "RELATION_TYPES",
     "ENVOY_TYPES",
     "MISSION_TYPES",
+    "RECOGNITION_TYPES",
+    "RELATION_TYPES",
+    "FactInfo",
+    "MissionState",
+    "Ratification",
+    "RecognitionState",
+    "RelationsState",
+    "Step",
+    "Tenure",
+    "TreatyState",
+    "envoy_tenures",
+    "happened",
+    "in_order",
+    "mission_states",
+    "recognition_state",
+    "relations_state",
+    "treaty_states",
 ]
 
 RECOGNITION_TYPES = ("recognition", "recognition_withdrawn")
@@ -78,8 +79,8 @@ class FactInfo:
     actor: str | None = None
     target: str | None = None
     date: str | None = None
-    start: date | None = None
-    end: date | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
     person: str | None = None
     person_key: str | None = None
     title: str | None = None
@@ -143,7 +144,7 @@ class RecognitionState:
 
 
 def recognition_state(
-    facts: Iterable[FactInfo], actor: str, target: str, on: date | None = None
+    facts: Iterable[FactInfo], actor: str, target: str, on: dt.date | None = None
 ) -> RecognitionState:
     """Whether ``actor`` recognises ``target`` as of ``on`` (facts of other pairs are ignored)."""
     status, since, history = "none", None, []
@@ -394,7 +395,7 @@ def _link_score(r: FactInfo, t: FactInfo) -> tuple[Any, ...] | None:
 
 
 def treaty_states(
-    signed: Sequence[FactInfo], ratifications: Sequence[FactInfo], on: date | None = None
+    signed: Sequence[FactInfo], ratifications: Sequence[FactInfo], on: dt.date | None = None
 ) -> list[TreatyState]:
     """Treaties signed by ``on`` with their ratifications by ``on``.
 

@@ -52,14 +52,14 @@ __all__ = [
     "DEFAULT_URL",
     "HEAD_REVISION",
     "EntityRef",
-    "IngestReport",
     "ForgetReport",
+    "IngestReport",
     "Store",
-    "normalise_url",
-    "safe_url",
+    "content_hash",
     "make_engine",
     "migrate",
-    "content_hash",
+    "normalise_url",
+    "safe_url",
 ]
 
 DEFAULT_URL = "sqlite:///dyad.db"
@@ -108,8 +108,9 @@ def make_engine(url: str) -> Engine:
         database = parsed.database or ""
         memory = database in ("", ":memory:")
         if not memory and not Path(database).parent.exists():
+            folder = str(Path(database).parent)
             raise StoreError(
-                f"cannot create the knowledge base {database!r}: folder {str(Path(database).parent)!r} does not exist"
+                f"cannot create the knowledge base {database!r}: folder {folder!r} does not exist"
             )
         kwargs: dict[str, Any] = {"connect_args": {"timeout": 30}}
         if memory:
@@ -132,6 +133,8 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages per connection
+        cursor.execute("PRAGMA mmap_size=1073741824")  # read through the OS page cache, no copies
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -142,12 +145,16 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 def _require_existing(url: str) -> None:
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        if not Path(parsed.database or "").exists():
-            raise StoreError(
-                f"no knowledge base at {parsed.database!r}",
-                "run 'dyad ingest PATH...' first, or give --db (or DYAD_DB) for another database",
-            )
+    database = parsed.database or ""
+    if (
+        parsed.get_backend_name() == "sqlite"
+        and database not in ("", ":memory:")
+        and not Path(database).exists()
+    ):
+        raise StoreError(
+            f"no knowledge base at {database!r}",
+            "run 'dyad ingest PATH...' first, or give --db (or DYAD_DB) for another database",
+        )
 
 
 def _current_revision(engine: Engine) -> str | None:
@@ -280,6 +287,7 @@ class Store:
         self._gazetteer = gazetteer
         self._resolved: dict[str, EntityRef] = {}
         self._canonical: dict[str, str] = {}
+        self._names: dict[int, str] = {}
         try:
             migrate(self.engine)
         except SQLAlchemyError as error:
@@ -319,6 +327,7 @@ class Store:
             raise StoreError(f"cannot write to {safe_url(self.url)}: {_short(error)}") from error
         finally:
             self._resolved.clear()
+            self._names.clear()
 
     @contextmanager
     def _read(self) -> Iterator[Any]:
@@ -378,6 +387,12 @@ class Store:
             raise UnknownEntityError(name, merged[:3]) from None
         id_ = conn.execute(select(EntityRow.id).where(EntityRow.name == entity.name)).scalar()
         return EntityRef(str(entity.name), id_)
+
+    def entity_names(self, conn: Any) -> dict[int, str]:
+        """Entity id -> canonical name (cached until the next write)."""
+        if not self._names:
+            self._names = dict(conn.execute(select(EntityRow.id, EntityRow.name)).all())
+        return self._names
 
     def _suggest(self, norm: str, conn: Any) -> list[str]:
         pairs = conn.execute(

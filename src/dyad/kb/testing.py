@@ -28,19 +28,19 @@ from dyad.kb.names import norm_name
 from dyad.model import Document, Event, Evidence
 
 __all__ = [
+    "SAMPLE_ENTITIES",
     "FakeEntity",
     "FakeGazetteer",
-    "SAMPLE_ENTITIES",
-    "sample_gazetteer",
-    "ev",
-    "doc",
-    "fixture_extractor",
-    "write_fixture_corpus",
-    "find_test_postgres",
-    "reset_database",
-    "engine_url",
-    "snapshot",
     "check_consistency",
+    "doc",
+    "engine_url",
+    "ev",
+    "find_test_postgres",
+    "fixture_extractor",
+    "reset_database",
+    "sample_gazetteer",
+    "snapshot",
+    "write_fixture_corpus",
 ]
 
 
@@ -64,27 +64,72 @@ class FakeEntity:
 
 
 SAMPLE_ENTITIES = (
-    FakeEntity("Russia", official_names=("Russian Federation",), iso2="RU", iso3="RUS", wikidata="Q159",
-               cow=365, cow_abbr="RUS", gw=365, capital="Moscow"),
-    FakeEntity("Georgia", iso2="GE", iso3="GEO", wikidata="Q230", cow=372, cow_abbr="GRG", gw=372,
-               capital="Tbilisi"),
-    FakeEntity("Abkhazia", official_names=("Republic of Abkhazia",), wikidata="Q23334", status="partially recognised",
-               capital="Sukhumi"),
-    FakeEntity("South Ossetia", official_names=("Republic of South Ossetia",), aliases=("South Ossetia–Alania",),
-               wikidata="Q23427", status="partially recognised", capital="Tskhinvali"),
+    FakeEntity(
+        "Russia",
+        official_names=("Russian Federation",),
+        iso2="RU",
+        iso3="RUS",
+        wikidata="Q159",
+        cow=365,
+        cow_abbr="RUS",
+        gw=365,
+        capital="Moscow",
+    ),
+    FakeEntity(
+        "Georgia", iso2="GE", iso3="GEO", wikidata="Q230", cow=372, cow_abbr="GRG", gw=372, capital="Tbilisi"
+    ),
+    FakeEntity(
+        "Abkhazia",
+        official_names=("Republic of Abkhazia",),
+        wikidata="Q23334",
+        status="partially recognised",
+        capital="Sukhumi",
+    ),
+    FakeEntity(
+        "South Ossetia",
+        official_names=("Republic of South Ossetia",),
+        aliases=("South Ossetia–Alania",),
+        wikidata="Q23427",
+        status="partially recognised",
+        capital="Tskhinvali",
+    ),
     FakeEntity("Nicaragua", iso2="NI", iso3="NIC", wikidata="Q811", cow=93, cow_abbr="NIC", gw=93),
     FakeEntity("Venezuela", iso2="VE", iso3="VEN", wikidata="Q717", cow=101, cow_abbr="VEN", gw=101),
     FakeEntity("Nauru", iso2="NR", iso3="NRU", wikidata="Q697", cow=970, cow_abbr="NAU", gw=970),
     FakeEntity("Vanuatu", iso2="VU", iso3="VUT", wikidata="Q686", cow=935, cow_abbr="VAN", gw=935),
     FakeEntity("Tuvalu", iso2="TV", iso3="TUV", wikidata="Q672", cow=947, cow_abbr="TUV", gw=947),
-    FakeEntity("Syria", official_names=("Syrian Arab Republic",), iso2="SY", iso3="SYR", wikidata="Q858", cow=652,
-               cow_abbr="SYR", gw=652),
-    FakeEntity("Republic of the Congo", aliases=("Congo", "Congo-Brazzaville"), iso2="CG", iso3="COG",
-               wikidata="Q971", cow=484, cow_abbr="CON", gw=484),
-    FakeEntity("Democratic Republic of the Congo", aliases=("Congo", "DR Congo", "Congo-Kinshasa"), iso2="CD",
-               iso3="COD", wikidata="Q974", cow=490, cow_abbr="DRC", gw=490),
+    FakeEntity(
+        "Syria",
+        official_names=("Syrian Arab Republic",),
+        iso2="SY",
+        iso3="SYR",
+        wikidata="Q858",
+        cow=652,
+        cow_abbr="SYR",
+        gw=652,
+    ),
+    FakeEntity(
+        "Republic of the Congo",
+        aliases=("Congo", "Congo-Brazzaville"),
+        iso2="CG",
+        iso3="COG",
+        wikidata="Q971",
+        cow=484,
+        cow_abbr="CON",
+        gw=484,
+    ),
+    FakeEntity(
+        "Democratic Republic of the Congo",
+        aliases=("Congo", "DR Congo", "Congo-Kinshasa"),
+        iso2="CD",
+        iso3="COD",
+        wikidata="Q974",
+        cow=490,
+        cow_abbr="DRC",
+        gw=490,
+    ),
     FakeEntity("European Union", kind="organization", aliases=("EU",), wikidata="Q458", status=None),
-)  # fmt: skip
+)
 
 
 @dataclass
@@ -131,7 +176,7 @@ def sample_gazetteer() -> FakeGazetteer:
 
 
 def ev(type_: str, date: str | None, doc_id: str, text: str = "", *, start: int = 0, **roles: Any) -> Event:
-    """An Event with one piece of evidence: ``ev("recognition", "2008-08-26", "a", actor=..., target=...)``."""
+    """An Event with one piece of evidence: ``ev("recognition", "2008", "a", actor=..., target=...)``."""
     text = text or f"{type_} {roles} {date}"
     return Event(
         type_, dict(roles), date, [Evidence(doc_id, text, start, start + len(text))], extractor="test"
@@ -171,7 +216,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "ambassador_appointed",
         re.compile(
-            rf"(?P<sender>{_NAME}) named (?P<person>{_NAME}) its envoy to (?P<receiver>{_NAME}) on (?P<date>{_DATE})\."
+            rf"(?P<sender>{_NAME}) named (?P<person>{_NAME}) its envoy to "
+            rf"(?P<receiver>{_NAME}) on (?P<date>{_DATE})\."
         ),
     ),
     (

@@ -9,13 +9,13 @@ from dyad.kb.fusion import Candidate
 from dyad.kb.state import MissionState, RecognitionState, RelationsState, Tenure, TreatyState
 
 __all__ = [
+    "ConflictView",
+    "DocumentView",
+    "EntityView",
     "EvidenceView",
     "FactView",
-    "ConflictView",
-    "EntityView",
     "SearchHit",
     "StatusView",
-    "DocumentView",
 ]
 
 # How the roles of each type read in one line ("Russia → Abkhazia").

@@ -34,7 +34,10 @@ app = typer.Typer(
 
 
 def report_table(report: DumpReport) -> Table:
-    table = Table(title=f"{Path(report.dump).name} ({report.kind}, {report.mode} × {report.workers})")
+    table = Table(
+        title=f"{Path(report.dump).name}",
+        caption=f"{report.kind} dump, {report.mode} extraction × {report.workers}, select={report.select}",
+    )
     table.add_column("pages")
     table.add_column("count", justify="right")
     rows: list[tuple[str, Any]] = [
@@ -145,7 +148,8 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     processor: Annotated[
-        str | None, typer.Option("--processor", hidden=True, help="Another page processor, as module:function.")
+        str | None,
+        typer.Option("--processor", hidden=True, help="Another page processor, as module:function."),
     ] = None,
 ) -> None:
     """Stream a whole dump: select the relations articles, extract their events, store them.

@@ -188,7 +188,10 @@ class _Run:
         self.inflight: deque[_Batch] = deque()
         self.writing: deque[_Item] = deque()
         self.last_end: Position = cp.start
+        # redirect targets not written yet (a title leaves when its page is written, so that a
+        # checkpoint taken before the page still wants it) and those already sent to extraction
         self.wanted: set[str] = set(cp.wanted)
+        self.offered: set[str] = set()
         self.wanted_until: Position = Position(*cp.wanted_until)
         self.selected_titles: set[str] = set()
         self.phase = cp.phase
@@ -258,12 +261,14 @@ class _Run:
         self.report.selected += 1
         if self.mode == "relations":
             self.selected_titles.add(page.title)
-        self.wanted.discard(page.title)
+            if page.title in self.wanted:
+                self.offered.add(page.title)
         text = page.text
         source = f"{self.source_name}#{page.page_id}"
         job = PageJob(slugify(page.title), page.title, text, source, page.page_id, page.revision_id)
         if not self.force and self.sink.has_document(job.doc_id, content_hash(text)):
             self.report.skipped += 1
+            self.wanted.discard(page.title)
             return
         self.pending.append(_Item(job, page.start, page.end))
         self.pending_bytes += len(text)
@@ -289,7 +294,12 @@ class _Run:
 
     def write_next(self) -> None:
         batch = self.inflight[0]
-        results = batch.handle.result()
+        try:
+            results = batch.handle.result()
+        except Exception:
+            if self.stopper.flag:  # a worker that Ctrl-C reached before it could ignore it
+                raise KeyboardInterrupt from None
+            raise
         self.writing.extend(batch.items)
         self.inflight.popleft()
         for result in results:
@@ -303,8 +313,10 @@ class _Run:
         report = self.report
         if result.error is not None or result.doc is None:
             report.failed.append((result.title, result.error or "no document"))
+            self.wanted.discard(result.title)
             return
         changed = self.sink.store_document(result.doc, result.events)
+        self.wanted.discard(result.title)
         if changed:
             report.ingested += 1
         else:
@@ -355,7 +367,7 @@ class _Run:
                             report.redirects_wanted += 1
                 else:
                     reason = select_page(page.title, page.raw, mode=mode)
-                    if reason is None and page.title in self.wanted:
+                    if reason is None and page.title in self.wanted and page.title not in self.offered:
                         reason = "redirect"
                         report.redirects_resolved += 1
                     if reason is not None:
@@ -385,6 +397,7 @@ class _Run:
                 streams.append((off, offsets[k] if k < len(offsets) else None))
         else:
             streams = [(0, None)]
+        todo = self.wanted - self.offered
         for base, stop_base in streams:
             self.bytes_base += reader.consumed
             reader.consumed = 0
@@ -392,18 +405,19 @@ class _Run:
                 Position(base, 0), stop_base=stop_base, namespaces=(0,), redirects=False
             ):
                 self.report.rescanned += 1
-                if page.title in self.wanted:
+                if page.title in todo:
+                    todo.discard(page.title)
                     self.report.redirects_resolved += 1
                     self.offer(page, "redirect")
                 if self.report.rescanned % 256 == 0:
                     self.tick()
                 if self.stop_requested():
                     return False
-                if not self.wanted or (
+                if not todo or (
                     reader.index is None and self.wanted_until != START and page.end >= self.wanted_until
                 ):
                     break
-            if not self.wanted:
+            if not todo:
                 break
         self.drain()
         return True

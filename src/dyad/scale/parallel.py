@@ -201,8 +201,8 @@ class PoolBackend:
     """A pool of local processes (``spawn``: safe with the reader's threads)."""
 
     name = "processes"
-    batch_pages = 4
-    batch_bytes = 128 << 10
+    batch_pages = 1  # a page costs far more to extract than to send: one per task balances best
+    batch_bytes = 0
 
     def __init__(self, workers: int, processor: str | Processor | None = None) -> None:
         self.workers = workers
@@ -225,8 +225,8 @@ class DaskBackend:
     """Extraction on a Dask distributed cluster; results come back to this process, which writes."""
 
     name = "dask"
-    batch_pages = 16
-    batch_bytes = 1 << 20
+    batch_pages = 4
+    batch_bytes = 256 << 10
 
     def __init__(self, address: Any, processor: str | Processor | None = None) -> None:
         try:

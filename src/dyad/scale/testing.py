@@ -27,8 +27,8 @@ from dyad.scale.parallel import PageJob
 __all__ = [
     "SELECTED_TITLES",
     "quick_processor",
-    "slow_processor",
     "sample_pages",
+    "slow_processor",
     "write_sample_dump",
 ]
 
@@ -46,7 +46,7 @@ _RELATION_PAGES: list[tuple[str, str]] = [
 '''Abkhazia–Russia relations''' are the bilateral ties between [[Abkhazia]] and [[Russia]].
 
 == History ==
-Russia recognised Abkhazia as an independent state on 26 August 2008, after the [[Russo-Georgian War]].<ref>{{cite news|title=Moscow decision|date=2008-08-26}}</ref>
+Russia recognised Abkhazia as an independent state on 26 August 2008.<ref>{{cite news|date=2008-08-26}}</ref>
 The two sides established diplomatic relations on 9 September 2008.
 
 == Diplomatic missions ==
@@ -141,10 +141,32 @@ SELECTED_TITLES: frozenset[str] = frozenset(
 )
 """The titles :func:`sample_pages` wants selected in "relations" mode."""
 
-_WORDS = (
-    "river valley town market bridge harvest museum railway station harbour festival mountain "
-    "library council school forest island coast plain trade bilateral weather winter summer"
-).split()
+_WORDS = [
+    "river",
+    "valley",
+    "town",
+    "market",
+    "bridge",
+    "harvest",
+    "museum",
+    "railway",
+    "station",
+    "harbour",
+    "festival",
+    "mountain",
+    "library",
+    "council",
+    "school",
+    "forest",
+    "island",
+    "coast",
+    "plain",
+    "trade",
+    "bilateral",
+    "weather",
+    "winter",
+    "summer",
+]
 
 
 def _filler(rng: random.Random, i: int, size: int) -> str:
@@ -239,6 +261,6 @@ def quick_processor(job: PageJob) -> tuple[Document, list[Event]]:
 
 
 def slow_processor(job: PageJob) -> tuple[Document, list[Event]]:
-    """:func:`quick_processor` after a pause of ``$DYAD_TEST_DELAY`` seconds (default 0.02): for interrupting."""
+    """:func:`quick_processor` after a pause of ``$DYAD_TEST_DELAY`` seconds (default 0.02)."""
     time.sleep(float(os.environ.get("DYAD_TEST_DELAY", "0.02")))
     return quick_processor(job)

@@ -92,7 +92,11 @@ def upgrade() -> None:
     op.create_index(
         "ix_facts_type_actor_target_start", "facts", ["type", "actor_id", "target_id", "date_start"]
     )
-    op.create_index("ix_facts_type_target_start", "facts", ["type", "target_id", "date_start"])
+    op.create_index(
+        "ix_facts_type_target_start",
+        "facts",
+        ["type", "target_id", "date_start", "actor_id", "date", "date_end"],
+    )
     op.create_index("ix_facts_group_key", "facts", ["group_key"])
     op.create_index("ix_facts_conflict", "facts", ["conflict"])
     op.create_table(
