@@ -37,14 +37,14 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
-	$(BIN)/cog --check -I src docs/cli.md README.md
+	$(BIN)/cog --check -I src docs/cli.md docs/exports.md README.md
 
 format: setup
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
 docs: setup
-	$(BIN)/cog -r -I src docs/cli.md README.md
+	$(BIN)/cog -r -I src docs/cli.md docs/exports.md README.md
 
 score: setup
 	@bash scripts/score.sh $(SHARED)
