@@ -408,3 +408,64 @@ def test_entities_and_documents(kb: KnowledgeBase) -> None:
 def test_bad_date(kb: KnowledgeBase) -> None:
     with pytest.raises(DateError):
         kb.status("Russia", "Abkhazia", "the day after")
+
+
+def test_treaty_of_three_parties_in_force_when_all_three_ratified(kb: KnowledgeBase) -> None:
+    t = "pact-doc"
+    title = "Tripartite Agreement on Transit"
+    kb.store_document(
+        doc(t, "Three states signed a transit pact."),
+        [
+            ev(
+                "treaty_signed",
+                "2015-03-01",
+                t,
+                "Three states signed it.",
+                parties=["Syria", "Nauru", "Tuvalu"],
+                title=title,
+            ),
+            ev("treaty_ratified", "2015-06-01", t, "Syria ratified it.", actor="Syria", title=title),
+            ev(
+                "treaty_ratified",
+                "2015-07-01",
+                t,
+                "Nauru ratified it.",
+                actor="Nauru",
+                title="transit agreement",
+            ),
+        ],
+    )
+    (pending,) = kb.treaties("Nauru", "Syria", on="2016")
+    assert (pending.parties, pending.not_ratified, pending.in_force) == (
+        ("Nauru", "Syria", "Tuvalu"),
+        ("Tuvalu",),
+        False,
+    )
+    assert [x.title for x in kb.treaties("Tuvalu")] == [title]
+    assert [f.type for f in kb.timeline("Syria", "Tuvalu")] == [
+        "treaty_signed",
+        "treaty_ratified",
+        "treaty_ratified",
+    ]
+    kb.store_document(
+        doc("tuvalu", "Tuvalu ratified too."),
+        [ev("treaty_ratified", "2016-02-02", "tuvalu", actor="Tuvalu", title=title)],
+    )
+    (done,) = kb.treaties("Tuvalu", "Syria")
+    assert (done.in_force, done.in_force_since) == (True, "2016-02-02")
+    assert kb.treaties("Syria", "Nauru", on="2016-01-01")[0].in_force is False
+
+
+def test_a_long_lived_reader_sees_what_another_writer_adds(kb: KnowledgeBase) -> None:
+    writer = open_kb(kb.url, gazetteer=FakeGazetteer())
+    assert kb.recognitions("Syria") == [] and kb.status("Syria", "Venezuela").relations.status == "none"
+    writer.store_document(
+        doc("syria", "Syria and Venezuela."),
+        [
+            ev("recognition", "2018-05-29", "syria", actor="Venezuela", target="Syria"),
+            ev("relations_established", "1949", "syria", parties=["Syria", "Venezuela"]),
+        ],
+    )
+    writer.close()
+    assert [s.actor for s in kb.recognitions("Syria")] == ["Venezuela"]
+    assert kb.status("Syria", "Venezuela").relations.status == "established"

@@ -187,11 +187,11 @@ def status(
         table.add_row(f"recognition {rec.actor} → {rec.target}", rec.status, _d(rec.since), "")
     table.add_row("diplomatic relations", view.relations.status, _d(view.relations.since), "")
     for key, tenures in view.envoys.items():
-        current = [t for t in tenures if t.in_office]
+        current = [tenure for tenure in tenures if tenure.in_office]
         if current:
-            t = current[-1]
-            detail = f"credentials {', '.join(_d(c) for c in t.credentials)}" if t.credentials else ""
-            table.add_row(f"envoy {key}", t.person, _d(t.appointed), detail)
+            envoy = current[-1]
+            detail = f"credentials {', '.join(_d(c) for c in envoy.credentials)}" if envoy.credentials else ""
+            table.add_row(f"envoy {key}", envoy.person, _d(envoy.appointed), detail)
         else:
             last = tenures[-1] if tenures else None
             table.add_row(
@@ -203,11 +203,10 @@ def status(
     for m in view.missions:
         where = f" in {m.city}" if m.city else ""
         table.add_row(f"mission of {m.owner}", m.status, _d(m.since), f"{m.kind}{where}")
-    for t in view.treaties:
-        ratified = ", ".join(f"{r.party} {_d(r.date)}" for r in t.ratified)
-        table.add_row(
-            f"treaty: {t.title}", t.status, _d(t.in_force_since or t.signed), f"ratified: {ratified or '—'}"
-        )
+    for treaty in view.treaties:
+        ratified = ", ".join(f"{r.party} {_d(r.date)}" for r in treaty.ratified)
+        since = _d(treaty.in_force_since or treaty.signed)
+        table.add_row(f"treaty: {treaty.title}", treaty.status, since, f"ratified: {ratified or '—'}")
     console.print(table)
 
 

@@ -19,9 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from functools import cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, exists, func, select, true, type_coerce
+from sqlalchemy import String, and_, bindparam, exists, func, literal_column, select, true, type_coerce
 from sqlalchemy.orm import Session
 
 from dyad.errors import NotFoundError
@@ -42,6 +44,7 @@ from dyad.kb.state import (
     envoy_tenures,
     mission_states,
     recognition_state,
+    recognition_walk,
     relations_state,
     treaty_states,
 )
@@ -119,13 +122,27 @@ def _stmt(shape: str, with_on: bool = False, with_b: bool = True) -> Any:
         return full.where(
             F.c.type == "treaty_signed", F.c.actor_id == bindparam("a"), _on(with_on)
         ).union_all(full.where(F.c.type == "treaty_signed", F.c.target_id == bindparam("a"), _on(with_on)))
-    if shape == "ratifications":  # light: many rows may come back
-        return select(F.c.id, F.c.actor_id, F.c.title, F.c.date, _START, _END).where(
-            F.c.type == "treaty_ratified", F.c.actor_id.in_(bindparam("actors", expanding=True)), _on(with_on)
+    if shape == "ratifications":  # light, and read from the partial index ix_facts_ratifications
+        return (
+            select(F.c.id, F.c.actor_id, F.c.title, F.c.date, _START, _END)
+            .where(
+                F.c.type == literal_column("'treaty_ratified'"),  # inline, so the partial index applies
+                F.c.actor_id.in_(bindparam("actors", expanding=True)),
+                _on(with_on),
+            )
+            .with_hint(F, "INDEXED BY ix_facts_ratifications", "sqlite")  # its planner prefers another
         )
-    if shape == "recognitions":  # light, and covered by ix_facts_type_target_start
-        return select(F.c.id, F.c.type, F.c.actor_id, F.c.date, _START, _END).where(
-            F.c.type.in_(RECOGNITION_TYPES), F.c.target_id == bindparam("x"), _on(with_on)
+    if shape == "recognitions":  # light, covered by ix_facts_type_target_start, in as-of order
+        return (
+            select(F.c.id, F.c.type, F.c.actor_id, F.c.date)
+            .where(F.c.type.in_(RECOGNITION_TYPES), F.c.target_id == bindparam("x"), _on(with_on))
+            .order_by(
+                F.c.actor_id,
+                F.c.date_start.asc().nulls_first(),
+                F.c.date_end.asc().nulls_first(),
+                F.c.type,  # "recognition" before "recognition_withdrawn", as in state.in_order
+                F.c.id,
+            )
         )
     if shape in ("envoys", "missions"):
         types = ENVOY_TYPES if shape == "envoys" else MISSION_TYPES
@@ -211,7 +228,7 @@ class KnowledgeBase(Store):
     def _docs_of(conn: Any, fact_ids: list[int]) -> dict[int, tuple[str, ...]]:
         found: dict[int, set[str]] = defaultdict(set)
         for chunk in _chunks(sorted(set(fact_ids))):
-            for fact_id, doc_id in conn.execute(_stmt("docs_of"), {"ids": list(chunk)}):
+            for fact_id, doc_id in conn.execute(_stmt("docs_of"), {"ids": list(chunk)}).all():
                 found[fact_id].add(doc_id)
         return {k: tuple(sorted(v)) for k, v in found.items()}
 
@@ -244,39 +261,53 @@ class KnowledgeBase(Store):
             ]
         else:
             signed = list(two_party)
-        signed += self._load(
-            conn, _stmt("multiparty", with_on, b is not None), _params(day, a=a.id, b=b.id if b else None)
-        )
+        multi = _stmt("multiparty", with_on, b is not None)
+        signed += self._load(conn, multi, _params(day, a=a.id, b=b.id if b else None))
         if not signed:
             return [], []
         names = self.entity_names(conn)
         ids = {name: id_ for id_, name in names.items()}
+        if any(p not in ids for t in signed for p in t.parties):  # added by another process
+            self._names.clear()
+            names = self.entity_names(conn)
+            ids = {name: id_ for id_, name in names.items()}
         party_ids = sorted({ids[p] for t in signed for p in t.parties if p in ids})
         rows = conn.execute(_stmt("ratifications", with_on), _params(day, actors=party_ids)).all()
-        # Ratifications whose title fits one of these treaties, from the light rows.
+        # Ratifications that fit one of these treaties: the title first (once per distinct
+        # title), then the ratifier is a party and did not ratify before the signature.
+        fits: dict[str, list[FactInfo]] = {}
+        kept = []
+        for fact_id, actor_id, title, value, start_text, end_text in rows:  # positional: fast
+            if not title:
+                continue
+            treaties = fits.get(title)
+            if treaties is None:
+                treaties = fits[title] = [
+                    t for t in signed if t.title and title_similarity(title, t.title, t.parties) >= 0.5
+                ]
+            if not treaties:
+                continue
+            actor, start, end = names.get(actor_id), _day(start_text), _day(end_text)
+            n = sum(1 for t in treaties if actor in t.parties and not (end and t.start and end < t.start))
+            if n:
+                kept.append((fact_id, actor, title, value, start, end, n))
+        # Documents break ties between several fitting treaties; a single fit needs none.
+        docs = self._docs_of(conn, [t.id for t in signed] + [k[0] for k in kept if k[6] > 1])
         ratified = [
             FactInfo(
-                r.id,
+                fact_id,
                 "treaty_ratified",
-                names.get(r.actor_id),
+                actor,
                 None,
-                r.date,
-                _day(r.date_start),
-                _day(r.date_end),
-                title=r.title,
-                roles={"actor": names.get(r.actor_id), "title": r.title},
+                value,
+                start,
+                end,
+                title=title,
+                docs=docs.get(fact_id, ()),
+                roles={"actor": actor, "title": title},
             )
-            for r in rows
-            if r.title
-            and any(
-                names.get(r.actor_id) in t.parties
-                and t.title
-                and title_similarity(r.title, t.title, t.parties) >= 0.5
-                for t in signed
-            )
+            for fact_id, actor, title, value, start, end, _ in kept
         ]
-        docs = self._docs_of(conn, [t.id for t in signed] + [r.id for r in ratified])
-        ratified = [replace(r, docs=docs.get(r.id, ())) for r in ratified]
         return [replace(t, docs=docs.get(t.id, ())) for t in signed], ratified
 
     # ------------------------------------------------------------------ queries
@@ -335,15 +366,14 @@ class KnowledgeBase(Store):
             if rx.id is None:
                 return []
             rows = conn.execute(_stmt("recognitions", day is not None), _params(day, x=rx.id)).all()
-            names = self.entity_names(conn)
-        by_actor: dict[str, list[FactInfo]] = defaultdict(list)
-        for r in rows:
-            actor = names.get(r.actor_id, str(r.actor_id))
-            by_actor[actor].append(
-                FactInfo(r.id, r.type, actor, rx.name, r.date, _day(r.date_start), _day(r.date_end))
-            )
-        states = [recognition_state(items, actor, rx.name, day) for actor, items in by_actor.items()]
-        states = [s for s in states if s.recognises or (include_withdrawn and s.status == "withdrawn")]
+            names = self.entity_names(conn, (r[2] for r in rows))
+        states = []
+        for actor_id, group in groupby(rows, key=itemgetter(2)):  # rows: id, type, actor_id, date
+            status, since, history = recognition_walk((i, t, v) for i, t, _, v in group)
+            if status in ("recognised", "re-recognised") or (include_withdrawn and status == "withdrawn"):
+                states.append(
+                    RecognitionState(names.get(actor_id, str(actor_id)), rx.name, status, since, history)
+                )
         return sorted(states, key=lambda s: (s.since is None, s.since or "", s.actor))
 
     def recognition(self, actor: str, target: str, on: str | date | None = None) -> RecognitionState:

@@ -34,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -114,6 +115,18 @@ class FactRow(Base):
         ),
         Index(None, "group_key"),
         Index(None, "conflict"),
+        # covering, and only over ratifications: the treaties of a pair read every ratification
+        # by its two states
+        Index(
+            "ix_facts_ratifications",
+            "actor_id",
+            "date_start",
+            "date_end",
+            "date",
+            "title",
+            sqlite_where=text("type = 'treaty_ratified'"),
+            postgresql_where=text("type = 'treaty_ratified'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

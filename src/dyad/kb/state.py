@@ -45,6 +45,7 @@ __all__ = [
     "in_order",
     "mission_states",
     "recognition_state",
+    "recognition_walk",
     "relations_state",
     "treaty_states",
 ]
@@ -143,24 +144,32 @@ class RecognitionState:
         }
 
 
+def recognition_walk(
+    steps: Iterable[tuple[int, str, str | None]],
+) -> tuple[str, str | None, tuple[Step, ...]]:
+    """Status, since and history from (fact id, type, date) of one actor and target, in order."""
+    status, since, history = "none", None, []
+    for fact_id, type_, value in steps:
+        if type_ == "recognition":
+            if status in ("none", "withdrawn"):
+                status = "recognised" if status == "none" else "re-recognised"
+                since = value
+        elif type_ == "recognition_withdrawn":
+            status, since = "withdrawn", value
+        else:
+            continue
+        history.append(Step(fact_id, type_, value, status))
+    return status, since, tuple(history)
+
+
 def recognition_state(
     facts: Iterable[FactInfo], actor: str, target: str, on: dt.date | None = None
 ) -> RecognitionState:
     """Whether ``actor`` recognises ``target`` as of ``on`` (facts of other pairs are ignored)."""
-    status, since, history = "none", None, []
-    for f in in_order(facts, on):
-        if f.actor != actor or f.target != target:
-            continue
-        if f.type == "recognition":
-            if status in ("none", "withdrawn"):
-                status = "recognised" if status == "none" else "re-recognised"
-                since = f.date
-        elif f.type == "recognition_withdrawn":
-            status, since = "withdrawn", f.date
-        else:
-            continue
-        history.append(Step(f.id, f.type, f.date, status))
-    return RecognitionState(actor, target, status, since, tuple(history))
+    status, since, history = recognition_walk(
+        (f.id, f.type, f.date) for f in in_order(facts, on) if f.actor == actor and f.target == target
+    )
+    return RecognitionState(actor, target, status, since, history)
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,17 +390,23 @@ class TreatyState:
         }
 
 
-def _link_score(r: FactInfo, t: FactInfo) -> tuple[Any, ...] | None:
-    if r.actor not in t.parties or not r.title or not t.title:
+def _title_fit(title: str, t: FactInfo) -> tuple[bool, float] | None:
+    """(same normalised title, similarity) of a ratification's title and a treaty, or None."""
+    if not t.title:
         return None
-    similarity = title_similarity(r.title, t.title, t.parties)
+    similarity = title_similarity(title, t.title, t.parties)
     if similarity < 0.5:
         return None
-    exact = title_key(r.title, t.parties) == title_key(t.title, t.parties)
+    return title_key(title, t.parties) == title_key(t.title, t.parties), similarity
+
+
+def _link_score(r: FactInfo, t: FactInfo, fit: tuple[bool, float]) -> tuple[Any, ...] | None:
+    if r.actor not in t.parties or (r.end and t.start and r.end < t.start):
+        return None  # not a party, or ratified before it was signed
+    exact, similarity = fit
     shares_doc = bool(set(r.docs) & set(t.docs))
-    before = r.start is None or t.start is None or t.start <= r.start
     gap = abs((r.start - t.start).days) if r.start and t.start else 0
-    return (shares_doc, exact, similarity, before, -gap, -t.id)
+    return (shares_doc, exact, similarity, -gap, -t.id)
 
 
 def treaty_states(
@@ -400,15 +415,19 @@ def treaty_states(
     """Treaties signed by ``on`` with their ratifications by ``on``.
 
     A ratification names its ratifier and a title; it is linked to the signed treaty among
-    ``signed`` that has the ratifier as a party and the most similar title, preferring one told
-    by the same article, then one signed before the ratification.
+    ``signed`` that has the ratifier as a party, was not signed after the ratification and has
+    the most similar title (see :func:`~dyad.kb.names.title_similarity`), preferring one told
+    by the same article, then the same normalised title, then the nearest date.
     """
     treaties = [t for t in in_order(signed, on) if t.type == "treaty_signed"]
+    fits: dict[str, list[tuple[FactInfo, tuple[bool, float]]]] = {}
     by_treaty: dict[int, dict[str, Ratification]] = defaultdict(dict)
     for r in in_order(ratifications, on):
-        if r.type != "treaty_ratified" or not r.actor:
+        if r.type != "treaty_ratified" or not r.actor or not r.title:
             continue
-        scored = [(s, t) for t in treaties if (s := _link_score(r, t)) is not None]
+        if r.title not in fits:
+            fits[r.title] = [(t, fit) for t in treaties if (fit := _title_fit(r.title, t)) is not None]
+        scored = [(s, t) for t, fit in fits[r.title] if (s := _link_score(r, t, fit)) is not None]
         if not scored:
             continue
         _, best = max(scored, key=lambda st: st[0])

@@ -134,7 +134,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages per connection
-        cursor.execute("PRAGMA mmap_size=1073741824")  # read through the OS page cache, no copies
+        cursor.execute("PRAGMA mmap_size=268435456")  # 256 MiB read through the OS page cache
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -361,7 +361,8 @@ class Store:
                     ref = self._resolve(name, own)
             else:
                 ref = self._resolve(name, conn)
-            self._resolved[name] = ref
+            if ref.id is not None:  # entities are never renamed or removed: a found id stays valid
+                self._resolved[name] = ref
         return ref
 
     def _resolve(self, name: str, conn: Any) -> EntityRef:
@@ -388,9 +389,10 @@ class Store:
         id_ = conn.execute(select(EntityRow.id).where(EntityRow.name == entity.name)).scalar()
         return EntityRef(str(entity.name), id_)
 
-    def entity_names(self, conn: Any) -> dict[int, str]:
-        """Entity id -> canonical name (cached until the next write)."""
-        if not self._names:
+    def entity_names(self, conn: Any, ids: Iterable[int] = ()) -> dict[int, str]:
+        """Entity id -> canonical name, reloaded when one of ``ids`` is missing (entities are
+        never renamed or removed, so the cache stays right while other processes add some)."""
+        if not self._names or any(i not in self._names for i in ids if i is not None):
             self._names = dict(conn.execute(select(EntityRow.id, EntityRow.name)).all())
         return self._names
 

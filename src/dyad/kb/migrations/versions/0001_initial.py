@@ -98,6 +98,13 @@ def upgrade() -> None:
         ["type", "target_id", "date_start", "actor_id", "date", "date_end"],
     )
     op.create_index("ix_facts_group_key", "facts", ["group_key"])
+    op.create_index(
+        "ix_facts_ratifications",
+        "facts",
+        ["actor_id", "date_start", "date_end", "date", "title"],
+        sqlite_where=sa.text("type = 'treaty_ratified'"),
+        postgresql_where=sa.text("type = 'treaty_ratified'"),
+    )
     op.create_index("ix_facts_conflict", "facts", ["conflict"])
     op.create_table(
         "fact_parties",
