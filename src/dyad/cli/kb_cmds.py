@@ -81,15 +81,48 @@ def ingest(
         str | None,
         typer.Option("--extractor", hidden=True, help="Use another extractor, as module:function."),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", "-j", min=1, help="Dumps: local processes for extraction (default: all cores)."
+        ),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", help="Dumps: run extraction on this Dask scheduler (tcp://host:8786)."),
+    ] = None,
+    select: Annotated[
+        str, typer.Option("--select", help="Dumps: 'relations' (relations articles) or 'all' pages.")
+    ] = "relations",
+    index: Annotated[
+        Path | None, typer.Option("--index", help="Dumps: the multistream index (default: found beside it).")
+    ] = None,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Dumps: ignore the checkpoint and read from the start.")
+    ] = False,
 ) -> None:
     """Read articles, extract their events and store them in the knowledge base.
 
     Each document is stored in one transaction. An unchanged document (same text) is skipped; a
     changed one replaces its own events. The batch goes on past a bad file, lists it at the end
-    and exits with code 3.
+    and exits with code 3. A MediaWiki XML dump (.xml, .xml.bz2, multistream) is streamed: its
+    relations articles are selected, extracted in parallel and stored; Ctrl-C stops cleanly and
+    the same command resumes where it stopped.
 
     Example: [bold]dyad ingest corpus/ --db sqlite:///dyad.db[/]
+
+    Example: [bold]dyad ingest enwiki-pages-articles.xml.bz2 --workers 2[/]
     """
+    from dyad.scale import is_dump
+
+    if len(paths) == 1 and is_dump(paths[0]):
+        from dyad.scale.cli import ingest_dump_cli
+
+        code = ingest_dump_cli(
+            paths[0], db=db, workers=workers, dask=dask, select=select, index=index,
+            restart=restart, force=force, as_json=as_json, console=console, err_console=err_console,
+        )  # fmt: skip
+        raise typer.Exit(code)
     kb = open_kb(db)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, disable=as_json or not err_console.is_terminal) as progress:
