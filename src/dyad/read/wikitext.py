@@ -1176,8 +1176,29 @@ def parse_wikitext(text: str, source: str = "<text>", title: str | None = None) 
         blocks=reader.blocks,
         warnings=plan.warnings + reader.warnings,
     )
-    doc.title = title or reader.infobox.get("Title") or _title_from_source(source)
+    doc.title = (
+        title or _title_from_infobox(reader.infobox) or _title_from_lead(text) or _title_from_source(source)
+    )
     return doc
+
+
+_BOLD = re.compile(r"'''(?!')(.{3,120}?)(?<!')'''")
+_LINK = re.compile(r"\[\[(?:[^|\]]*\|)?([^\]]*)\]\]")
+
+
+def _title_from_infobox(infobox: dict[str, str]) -> str | None:
+    """The infobox title when it names the article ("Kosovo–Serbia relations"), not one party."""
+    value = infobox.get("Title", "")
+    return value if re.search(r"relations|[–—-]", value) else None
+
+
+def _title_from_lead(text: str) -> str | None:
+    """Wikipedia articles open by naming their subject in bold, as in the lead of a relations article."""
+    m = _BOLD.search(text[:20000])
+    if m is None:
+        return None
+    title = _LINK.sub(r"\1", m.group(1)).strip()
+    return title if title and "{{" not in title and "<" not in title else None
 
 
 def _as_text(chunk: str) -> Wikicode:
