@@ -250,3 +250,65 @@ def test_bundled_corpus_quality() -> None:
     system = [e.to_exchange() for doc in read_paths([root]) for e in extract_document(doc)]  # type: ignore[arg-type]
     f1 = score_events(gold, system, load_aliases(root / "gold" / "aliases.json")).total()[2]
     assert f1 >= 0.95
+
+
+def test_passive_withdrawal_and_member_state_phrase() -> None:
+    text = article(
+        "Abkhazia–Vanuatu relations",
+        "On 23 May 2011, Vanuatu became the fifth UN member state to recognise Abkhazia. Vanuatu's "
+        "recognition was withdrawn in 2013.",
+    )
+    got = brief(events_of(text))
+    assert got == {
+        ("recognition", (("actor", "Vanuatu"), ("target", "Abkhazia")), "2011-05-23"),
+        ("recognition_withdrawn", (("actor", "Vanuatu"), ("target", "Abkhazia")), "2013"),
+    }
+
+
+def test_coordinated_missions_and_listed_cities() -> None:
+    text = article(
+        "Canada–India relations",
+        "Canada has a high commission in New Delhi and consulates-general in Bengaluru, Chandigarh "
+        "and Mumbai.",
+        ("Canada", "India"),
+    )
+    got = {(e["kind"], e.get("city")) for e in events_of(text)}
+    assert got == {
+        ("embassy", "New Delhi"),
+        ("consulate_general", "Bangalore"),
+        ("consulate_general", "Chandigarh"),
+        ("consulate_general", "Mumbai"),
+    }
+
+
+def test_list_items_complete_an_introducing_sentence() -> None:
+    text = (
+        "{{Infobox bilateral relations|Northern Cyprus|Turkey}}\n"
+        "Northern Cyprus has consulates-general in:\n"
+        "* {{flagicon|Turkey}} [[Istanbul]]\n"
+        "* {{flagicon|Turkey}} [[Mersin]]\n"
+    )
+    events = events_of(text, fmt="wikitext")
+    assert {(e["owner"], e["host"], e["kind"], e.get("city")) for e in events} == {
+        ("Northern Cyprus", "Turkey", "consulate_general", "Istanbul"),
+        ("Northern Cyprus", "Turkey", "consulate_general", "Mersin"),
+    }
+    for e in events:  # each city's event keeps the list item that names it as evidence
+        texts = [e["evidence"]] + [x["text"] for x in e.get("more_evidence", [])]
+        assert any(t == f"Turkey {e['city']}" for t in texts)
+
+
+def test_acts_stated_by_reference_to_the_one_before() -> None:
+    text = (
+        "= International recognition of Kosovo =\n\n"
+        "Albania recognised Kosovo on 18 February 2008. Germany followed on 20 February. Canada and "
+        "Japan did so on 18 March 2008, and Liechtenstein a week later.\n"
+    )
+    got = {(dict(r)["actor"], d) for t, r, d in brief(events_of(text)) if t == "recognition"}
+    assert got == {
+        ("Albania", "2008-02-18"),
+        ("Germany", "2008-02-20"),
+        ("Canada", "2008-03-18"),
+        ("Japan", "2008-03-18"),
+        ("Liechtenstein", "2008-03-25"),
+    }

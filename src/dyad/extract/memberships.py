@@ -39,6 +39,8 @@ def memberships(sent: Sentence) -> Iterator[Event]:
     if sent.doc is None:
         return
     for t in triggers(sent, _MEMBER, pos=("NOUN",)):
+        if t.dep_ == "compound":
+            continue  # "the fifth UN member state to recognise X" says nothing about joining
         verb = t.head
         hops = 0
         while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and hops < 3:

@@ -183,6 +183,10 @@ def missions(sent: Sentence) -> Iterator[Event]:
         return
     seen: set[tuple[Any, ...]] = set()
     for t in triggers(sent, _OPEN | _EXIST):
+        if t.dep_ == "aux" and MISSION_NOUN.match(sent.text, t.head.idx):
+            # "X has consulates-general in ...", with the noun parsed as a verb: read its clause.
+            yield from _misparsed(sent, t.head, seen)
+            continue
         lemma = t.lemma_.lower()
         if lemma == "set" and not any(c.lower_ == "up" for c in t.children):
             continue
@@ -302,6 +306,29 @@ def existing(sent: Sentence) -> Iterator[Event]:
 
 
 _LOCATED = {"locate", "situate", "base", "house"}
+
+
+def _misparsed(sent: Sentence, head: Any, seen: set[tuple[Any, ...]]) -> Iterator[Event]:
+    clause = subtree_span(head)
+    noun = MISSION_NOUN.match(sent.text, head.idx)
+    if noun is None or _negated(sent, head):
+        return
+    roles = _parse_phrase(sent, noun, clause)
+    subj = states_in(sent, subject_spans(head), groups=True)
+    roles["owner"] = roles["owner"] or (subj[0] if subj else None)
+    for city in roles["cities"] or [None]:
+        event = _emit(sent, head, {**roles, "city": city}, "mission_opened", dated=False)
+        if event is not None:
+            key = (
+                event.type,
+                event.roles["owner"],
+                event.roles["host"],
+                event.roles.get("city"),
+                event.roles["kind"],
+            )
+            if key not in seen:
+                seen.add(key)
+                yield event
 
 
 def _make(sent: Sentence, t: Any, roles: dict[str, Any], lemma: str, planned: bool) -> Event | None:

@@ -8,6 +8,7 @@ recognition from Taiwan to China". Negated, intended and hypothetical acts are n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -111,6 +112,8 @@ def recognitions(sent: Sentence) -> Iterator[Event]:
 
 def _recognition_object(sent: Sentence, t: Any) -> list[tuple[int, int]]:
     spans = object_spans(t) + prep_spans(t, ("of", "from"))
+    if is_passive(t):  # "Vanuatu's recognition (of X) was withdrawn"
+        spans += passive_subject_spans(t)
     return [s for s in spans if "recogni" in sent.text[s[0] : s[1]].lower()]
 
 
@@ -142,7 +145,11 @@ def withdrawals(sent: Sentence) -> Iterator[Event]:
         targets = [x for x in states_in(sent, spans, _KINDS, groups=False) if x not in actors]
         if is_passive(t):
             actors = states_in(sent, agent_spans(t), _KINDS)
-            targets = targets or states_in(sent, passive_subject_spans(t), _KINDS, groups=False)
+            if not actors:
+                # "Vanuatu's recognition was withdrawn": the possessor withdrew it.
+                owners = _possessors(sent, passive_subject_spans(t))
+                actors = owners[:1]
+                targets = [x for x in targets if x not in actors]
         if not actors:
             other = sent.ctx.other_party(*targets)
             actors = [other] if other else []
@@ -154,6 +161,15 @@ def withdrawals(sent: Sentence) -> Iterator[Event]:
             for target in targets:
                 if actor != target:
                     yield new_event(sent, "recognition_withdrawn", {"actor": actor, "target": target}, date)
+
+
+def _possessors(sent: Sentence, spans: list[tuple[int, int]]) -> list[str]:
+    out = []
+    for start, end in spans:
+        for m in sent.mentions_in(start, end):
+            if m.entity.kind == "state" and re.match(r"['’]s?\b", sent.text[m.end : m.end + 2]):
+                out.append(m.entity.name)
+    return out
 
 
 _GRANT = {
