@@ -312,3 +312,22 @@ def test_acts_stated_by_reference_to_the_one_before() -> None:
         ("Japan", "2008-03-18"),
         ("Liechtenstein", "2008-03-25"),
     }
+
+
+def test_envoy_tenure_coordinated_missions_and_announced_recognition() -> None:
+    text = article(
+        "Armenia–France relations",
+        "On 12 March 2015, Pierre Dupont was appointed French ambassador to Armenia. He presented his "
+        "credentials to President Serzh Sargsyan on 2 April 2015. Dupont's mission ended in August 2018.\n\n"
+        "Armenia opened a consulate in Marseille in 2001 and an honorary consulate in Lyon in 2005. "
+        "France announced its recognition of Armenia on 24 December 1991.",
+        ("Armenia", "France"),
+    )
+    got = brief(events_of(text))
+    envoy = (("person", "Pierre Dupont"), ("receiver", "Armenia"), ("sender", "France"))
+    assert ("ambassador_appointed", envoy, "2015-03-12") in got
+    assert ("credentials_presented", envoy, "2015-04-02") in got
+    assert ("ambassador_dismissed", envoy, "2018-08") in got
+    assert ("recognition", (("actor", "France"), ("target", "Armenia")), "1991-12-24") in got
+    missions = {(dict(r)["kind"], d) for t, r, d in got if t == "mission_opened"}
+    assert missions == {("consulate", "2001"), ("honorary_consulate", "2005")}

@@ -90,7 +90,7 @@ def _person(sent: Sentence, spans: list[tuple[int, int]], exclude: set[str]) -> 
             if name not in exclude:
                 return name
         # A lone surname ("Akhba presented ...") is a person the article met before.
-        words = re.findall(r"\b[A-Z][a-z'’-]+\b", phrase)
+        words = [re.sub(r"['’]s$", "", w) for w in re.findall(r"\b[A-Z][a-z'’-]+\b", phrase)]
         for w in words:
             rec = sent.ctx.find_person(w, role="ambassador") or sent.ctx.find_person(w)
             if rec and rec.full not in exclude:
@@ -147,6 +147,8 @@ def envoys(sent: Sentence) -> Iterator[Event]:
     claimed: list[DatedMention] = []
     if has_envoy:
         yield from _nominal_appointments(sent, claimed)
+    if _TENURE.search(sent.text):
+        yield from _mission_ended(sent, claimed)
     for t in sorted(triggers(sent, _APPOINT | _PRESENT | _ACCEPT | _DISMISS), key=lambda x: x.i):
         lemma = t.lemma_.lower()
         if irrealis(t, sent):
@@ -196,6 +198,30 @@ def _nominal_appointments(sent: Sentence, claimed: list[DatedMention]) -> Iterat
         yield new_event(
             sent, "ambassador_appointed", {"person": rec.full, "sender": sender, "receiver": receiver}, date
         )
+
+
+_TENURE = re.compile(r"\b(?:mission|tenure|term|posting|accreditation)\b", re.IGNORECASE)
+
+
+def _mission_ended(sent: Sentence, claimed: list[DatedMention]) -> Iterator[Event]:
+    """ "Dupont's mission ended in August 2018": the end of an envoy's posting."""
+    for t in triggers(sent, {"end", "conclude", "finish", "terminate", "expire"}):
+        subjects = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass") and _TENURE.fullmatch(c.text)]
+        if not subjects or irrealis(t, sent):
+            continue
+        start, _ = subtree_span(subjects[0])
+        name = _person(sent, [(start, subjects[0].idx)], set())
+        rec = sent.ctx.find_person(name, role="ambassador") if name else sent.ctx.last_ambassador
+        if rec is None and name is None:
+            continue
+        rec = rec or _full(sent, str(name))
+        if not rec.sender or not rec.receiver:
+            continue
+        date = date_for(sent, t)
+        if date:
+            claimed.append(date)
+        roles = {"person": rec.full, "sender": rec.sender, "receiver": rec.receiver}
+        yield new_event(sent, "ambassador_dismissed", roles, date)
 
 
 def _remember(sent: Sentence, rec: PersonRecord, sender: str | None, receiver: str | None) -> None:

@@ -228,8 +228,13 @@ def missions(sent: Sentence) -> Iterator[Event]:
                         continue
                     else:
                         roles["owner"] = subj[0]
+                own = [
+                    d for d in sent.dates if d.value and not d.attributive and noun.end() <= d.start < limit
+                ]
                 for city in roles["cities"] or [None]:
                     event = _make(sent, t, {**roles, "city": city}, lemma, planned)
+                    if event is not None and own and event.date is not None and len(nouns) > 1:
+                        event.date = own[0].value  # "a consulate in X in 2001 and another in Y in 2005"
                     if event is not None:
                         key = (
                             event.type,
@@ -246,7 +251,9 @@ def missions(sent: Sentence) -> Iterator[Event]:
 
 
 _COORDINATION = re.compile(
-    r"[\s,]*(?:and|as well as|plus|,)\s+(?:an?\s+|the\s+|its\s+|their\s+|two\s+|three\s+|several\s+)?", re.I
+    r"(?:\s+(?:in|on)\s+(?:\w+\s+){0,2}\d{4})?"  # the first mission's own date: "in 2001 and ..."
+    r"[\s,]*(?:and|as well as|plus|,)\s+(?:an?\s+|the\s+|its\s+|their\s+|two\s+|three\s+|several\s+)?",
+    re.I,
 )
 
 

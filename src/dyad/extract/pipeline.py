@@ -26,7 +26,7 @@ from dyad.model import Block, Document, Event
 __all__ = ["CANDIDATE", "TableRow", "extract_document"]
 
 CANDIDATE = re.compile(
-    r"recogni[sz]|relations|sever|broke|break|cut\b|treat|agreement|accord|pact|memorand|protocol|"
+    r"recogni|relations|sever|broke|break|cut\b|treat|agreement|accord|pact|memorand|protocol|"
     r"convention|declaration|sign|ratif|ambassador|envoy|credential|credence|appoint|recall|dismiss|"
     r"embass|consul|mission|office|chancer|represent|open|inaugurat|condemn|denounc|criticis|criticiz|"
     r"protest|member|join|admit|accession|withdr|revok|retract|rescind|suspend|succe|mutual|follow|"
