@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from dyad.kb.fusion import Candidate
+from dyad.kb.fusion import PAIR_ROLES, Candidate
 from dyad.kb.state import MissionState, RecognitionState, RelationsState, Tenure, TreatyState
 
 __all__ = [
@@ -18,21 +18,9 @@ __all__ = [
     "StatusView",
 ]
 
-# How the roles of each type read in one line ("Russia → Abkhazia").
-_SUMMARY_ROLES = {
-    "recognition": ("actor", "target"),
-    "recognition_withdrawn": ("actor", "target"),
-    "relations_severed": ("actor", "target"),
-    "condemnation": ("actor", "target"),
-    "treaty_ratified": ("actor", None),
-    "ambassador_appointed": ("sender", "receiver"),
-    "credentials_presented": ("sender", "receiver"),
-    "ambassador_dismissed": ("sender", "receiver"),
-    "mission_opened": ("owner", "host"),
-    "mission_planned": ("owner", "host"),
-    "mission_closed": ("owner", "host"),
-    "membership": ("member", "organization"),
-}
+# How the roles of each type read in one line ("Russia → Abkhazia"): the same pairs the as-of
+# index is built on.
+_SUMMARY_ROLES = PAIR_ROLES
 
 
 @dataclass(frozen=True, slots=True)
