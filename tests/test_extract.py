@@ -331,3 +331,28 @@ def test_envoy_tenure_coordinated_missions_and_announced_recognition() -> None:
     assert ("recognition", (("actor", "France"), ("target", "Armenia")), "1991-12-24") in got
     missions = {(dict(r)["kind"], d) for t, r, d in got if t == "mission_opened"}
     assert missions == {("consulate", "2001"), ("honorary_consulate", "2005")}
+
+
+def test_a_failing_extractor_is_reported_and_the_batch_goes_on(tmp_path: Path) -> None:
+    from dyad.config import Settings
+    from dyad.errors import ExtractionError
+    from dyad.extract import extract_paths, register
+
+    @register("failing_for_tests.v1")
+    def failing(sent: Any) -> list[Any]:
+        if "BOOM" in sent.text:
+            raise RuntimeError("boom")
+        return []
+
+    (tmp_path / "a-bad.txt").write_text(
+        article("Abkhazia–Nauru relations", "BOOM. Nauru recognised Abkhazia.")
+    )
+    (tmp_path / "b-good.txt").write_text(article("Abkhazia–Nauru relations", "Nauru recognised Abkhazia."))
+    settings = Settings(extractors=("recognition.v1", "failing_for_tests.v1"))
+    results = list(extract_paths([tmp_path], settings))
+    errors = [r for r in results if isinstance(r, ExtractionError)]
+    done = [r for r in results if not isinstance(r, ExtractionError)]
+    assert len(errors) == 1 and "a-bad.txt: extraction failed (RuntimeError: boom)" in errors[0].message
+    assert errors[0].hint and "\n" not in errors[0].one_line()
+    assert [doc.doc_id for doc, _ in done] == ["b-good"]
+    assert [e.type for e in done[0][1]] == ["recognition"]

@@ -13,6 +13,7 @@ __all__ = [
     "ConfigError",
     "DateError",
     "DyadError",
+    "ExtractionError",
     "InputError",
     "NotFoundError",
     "ReadError",
@@ -73,6 +74,17 @@ class DateError(InputError):
     """A date given by the user cannot be parsed."""
 
     default_hint = "write dates as YYYY, YYYY-MM or YYYY-MM-DD"
+
+
+class ExtractionError(DyadError):
+    """An article was read but extraction failed on it (a bug in dyad, not in the article)."""
+
+    status = 500
+    default_hint = "the other articles were extracted; please report this article with the message"
+
+    def __init__(self, path: str, problem: str, hint: str | None = None) -> None:
+        super().__init__(f"{path}: extraction failed ({problem})", hint)
+        self.path = path
 
 
 class UnknownEntityError(DyadError):

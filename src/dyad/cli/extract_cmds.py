@@ -14,7 +14,7 @@ from rich.table import Table
 
 from dyad.cli.app import EXIT_PARTIAL, app, console, err_console
 from dyad.config import get_settings
-from dyad.errors import ReadError
+from dyad.errors import DyadError
 from dyad.extract import extract_paths
 from dyad.model import Event
 from dyad.read import iter_files
@@ -56,14 +56,14 @@ def extract(
     if extractors:
         settings = settings.with_(extractors=tuple(x.strip() for x in extractors.split(",") if x.strip()))
     files = list(iter_files(paths))
-    bad: list[ReadError] = []
+    bad: list[DyadError] = []
     results = []
     show_progress = len(files) > 3 and err_console.is_terminal
     with Progress(console=err_console, transient=True, disable=not show_progress) as progress:
         task = progress.add_task("extracting", total=len(files))
         for item in extract_paths(files, settings):
             progress.advance(task)
-            if isinstance(item, ReadError):
+            if isinstance(item, DyadError):
                 bad.append(item)
                 err_console.print(f"[red]skipped[/] {item.one_line()}", highlight=False, soft_wrap=True)
             else:
@@ -118,7 +118,7 @@ def score(
     else:
         events = []
         for item in extract_paths(paths or [Path("corpus")], get_settings()):
-            if isinstance(item, ReadError):
+            if isinstance(item, DyadError):
                 err_console.print(f"[red]skipped[/] {item.one_line()}", highlight=False)
                 continue
             events.extend(e.to_exchange() for e in item[1])

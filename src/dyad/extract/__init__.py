@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from dyad.config import Settings
-from dyad.errors import ReadError
+from dyad.config import Settings, get_settings
+from dyad.errors import DyadError, ExtractionError, ReadError
 from dyad.extract.pipeline import extract_document
 from dyad.extract.registry import EXTRACTOR_MODULES, register, registered
 from dyad.model import Document, Event
@@ -21,10 +21,21 @@ __all__ = ["EXTRACTOR_MODULES", "extract_document", "extract_paths", "register",
 
 def extract_paths(
     paths: Iterable[str | Path], settings: Settings | None = None, fmt: str | None = None
-) -> Iterator[tuple[Document, list[Event]] | ReadError]:
-    """Read and extract every article; a file that cannot be read yields its error instead."""
+) -> Iterator[tuple[Document, list[Event]] | ReadError | ExtractionError]:
+    """Read and extract every article; a file that cannot be read, or on which extraction
+    fails, yields its error instead and the batch goes on. A bad setting (an unknown extractor)
+    stops the batch before it starts."""
+    settings = settings or get_settings()
+    registered(settings.extractors)
     for item in read_paths(paths, fmt=fmt):
         if isinstance(item, ReadError):
             yield item
-        else:
-            yield item, extract_document(item, settings)
+            continue
+        try:
+            events = extract_document(item, settings)
+        except DyadError:
+            raise
+        except Exception as error:  # one article must not stop a batch; it is reported
+            yield ExtractionError(item.source, f"{type(error).__name__}: {error}")
+            continue
+        yield item, events
