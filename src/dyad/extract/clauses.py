@@ -10,7 +10,7 @@ extractors stay small.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from dyad.extract.context import DatedMention, Sentence
@@ -23,7 +23,6 @@ __all__ = [
     "date_for",
     "irrealis",
     "is_passive",
-    "mood_words_before",
     "new_event",
     "object_spans",
     "other_clauses",
@@ -362,21 +361,12 @@ def _is_state_word(sent: Sentence, word: str) -> bool:
     return sent.ctx.gazetteer.get(w) is not None or any(m.text == w for m in sent.mentions)
 
 
-def sentence_iter_tokens(sent: Sentence) -> Iterator[Any]:
-    yield from sent.doc or ()
-
-
 def new_event(sent: Sentence, type_: str, roles: dict[str, Any], date: DatedMention | str | None) -> Any:
     """An Event stated by ``sent``; ``date`` is a resolved mention, a value, or None."""
     from dyad.model import Event
 
     value = date.value if isinstance(date, DatedMention) else date
     return Event(type=type_, roles=roles, date=value, evidence=[sent.evidence()])
-
-
-def mood_words_before(sent: Sentence, token: Any, window: int = 60) -> str:
-    """The text just before a trigger, lower-cased, for cues the parse misses."""
-    return sent.text[max(0, token.idx - window) : token.idx].lower()
 
 
 def is_passive(token: Any) -> bool:

@@ -72,15 +72,16 @@ _ACT_NOUNS = {
 }  # fmt: skip
 
 
+def _condemned(t: object) -> set[str]:
+    """Lemmas of what is condemned: the object, or the subject of a passive."""
+    return {c.lemma_.lower() for c in t.children if c.dep_ in ("dobj", "nsubjpass")}  # type: ignore[attr-defined]
+
+
 def _act_noun(t: object) -> bool:
     """The condemned thing is an act ("the opening", "the decision") whose author the article just named."""
-    heads = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]  # type: ignore[attr-defined]
-    return any(h.lemma_.lower() in _ACT_NOUNS for h in heads)
+    return bool(_condemned(t) & _ACT_NOUNS)
 
 
 def _declaration(t: object) -> bool:
     """A condemned declaration or proclamation (of independence) is the new state's act."""
-    heads = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]  # type: ignore[attr-defined]
-    return any(
-        h.lemma_.lower() in ("declaration", "proclamation", "independence", "secession") for h in heads
-    )
+    return bool(_condemned(t) & {"declaration", "proclamation", "independence", "secession"})

@@ -177,7 +177,6 @@ class Sentence:
     mentions: list[Mention]
     dates: list[DatedMention]
     doc: Any = None  # the spaCy Doc, for candidate sentences
-    previous: str = ""  # the sentence before, in the same block
     prefix: int = 0  # length of an introduction prepended to a list item ("... consulates in:")
 
     def evidence(self) -> Evidence:

@@ -237,7 +237,7 @@ def _act(sent: Sentence, t: Any, kind: str, claimed: list[DatedMention]) -> Iter
     name = _person(sent, spans, exclude)
     if name is None:  # "appointing the first Russian Ambassador to Abkhazia, Semyon Grigoriyev"
         name = _person(sent, [(t.idx + len(t.text), subtree_span(t)[1])], exclude)
-    successor = any(_SUCCESSOR.search(sent.text[s:e]) for s, e in subtree_span_list(t))
+    successor = any(_SUCCESSOR.search(sent.text[s:e]) for s, e in [subtree_span(t)])
     if name is None:
         return
     rec = _full(sent, name)
@@ -272,10 +272,6 @@ def _act(sent: Sentence, t: Any, kind: str, claimed: list[DatedMention]) -> Iter
         claimed.append(date)
     _remember(sent, rec, sender, receiver)
     yield new_event(sent, kind, {"person": rec.full, "sender": sender, "receiver": receiver}, date)
-
-
-def subtree_span_list(t: Any) -> list[tuple[int, int]]:
-    return [subtree_span(t)]
 
 
 def _presented(sent: Sentence, t: Any, claimed: list[DatedMention]) -> Iterator[Event]:

@@ -235,17 +235,8 @@ def missions(sent: Sentence) -> Iterator[Event]:
                     event = _make(sent, t, {**roles, "city": city}, lemma, planned)
                     if event is not None and own and event.date is not None and len(nouns) > 1:
                         event.date = own[0].value  # "a consulate in X in 2001 and another in Y in 2005"
-                    if event is not None:
-                        key = (
-                            event.type,
-                            event.roles["owner"],
-                            event.roles["host"],
-                            event.roles.get("city"),
-                            event.roles["kind"],
-                        )
-                        if key not in seen:
-                            seen.add(key)
-                            yield event
+                    if event is not None and _first_time(event, seen):
+                        yield event
             if nouns:
                 break
 
@@ -325,17 +316,18 @@ def _misparsed(sent: Sentence, head: Any, seen: set[tuple[Any, ...]]) -> Iterato
     roles["owner"] = roles["owner"] or (subj[0] if subj else None)
     for city in roles["cities"] or [None]:
         event = _emit(sent, head, {**roles, "city": city}, "mission_opened", dated=False)
-        if event is not None:
-            key = (
-                event.type,
-                event.roles["owner"],
-                event.roles["host"],
-                event.roles.get("city"),
-                event.roles["kind"],
-            )
-            if key not in seen:
-                seen.add(key)
-                yield event
+        if event is not None and _first_time(event, seen):
+            yield event
+
+
+def _first_time(event: Event, seen: set[tuple[Any, ...]]) -> bool:
+    """Whether a sentence states this mission for the first time (two triggers may find it)."""
+    r = event.roles
+    key = (event.type, r["owner"], r["host"], r.get("city"), r["kind"])
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 def _make(sent: Sentence, t: Any, roles: dict[str, Any], lemma: str, planned: bool) -> Event | None:

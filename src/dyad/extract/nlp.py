@@ -1,7 +1,8 @@
 """spaCy, loaded once, and a sentence splitter cheap enough to run on every block.
 
-Only candidate sentences (those with a trigger word) are parsed; they are parsed in batches
-with ``nlp.pipe`` and with the components the extractors do not use disabled.
+Only candidate sentences (those with a trigger word) are parsed, in batches with ``nlp.pipe``.
+Every component of the small English pipeline is used: the extractors read the dependency
+parse, part-of-speech tags, lemmas and PERSON entities.
 """
 
 from __future__ import annotations
@@ -14,9 +15,6 @@ from typing import Any
 from dyad.errors import ConfigError
 
 __all__ = ["load_nlp", "split_sentences"]
-
-# The extractors read the dependency parse, part-of-speech tags, lemmas and PERSON entities.
-_DISABLED: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -35,9 +33,6 @@ def load_nlp(model: str) -> Any:
                 f"the spaCy model {model!r} is not installed",
                 "run 'make setup', or set DYAD_SPACY_MODEL to an installed model such as en_core_web_sm",
             ) from None
-    for name in _DISABLED:
-        if name in nlp.pipe_names:
-            nlp.disable_pipe(name)
     return nlp
 
 

@@ -78,8 +78,7 @@ def _items(doc: Document, ctx: ArticleContext) -> Iterator[Sentence | TableRow]:
     for block in doc.blocks:
         if block.section != section:
             section = block.section
-            if hasattr(dctx, "reset_section"):
-                dctx.reset_section()
+            dctx.reset_section()
         if block.kind == "table_header":
             header = block.cells
             intro = ""
@@ -89,24 +88,19 @@ def _items(doc: Document, ctx: ArticleContext) -> Iterator[Sentence | TableRow]:
             yield TableRow(ctx, block, header, block.cells, cell_dates, block.section)
             continue
         header = ()
-        previous = ""
         if block.kind == "list_item" and intro:
             # "X has consulates in:" followed by items: each item completes the sentence.
             text = intro + " " + block.text
-            yield Sentence(
-                ctx, block, text, 0, gaz.find(text), _resolve_dates(text, dctx), None, "", len(intro) + 1
-            )
+            dates = _resolve_dates(text, dctx)
+            yield Sentence(ctx, block, text, 0, gaz.find(text), dates, prefix=len(intro) + 1)
             continue
+        spans = split_sentences(block.text)
         intro = ""
-        if block.kind == "paragraph" and block.text.rstrip().endswith(":"):
-            last = split_sentences(block.text)[-1]
-            intro = block.text[last[0] : last[1]].rstrip().rstrip(":").rstrip()
-        for start, end in split_sentences(block.text):
+        if block.kind == "paragraph" and spans and block.text.rstrip().endswith(":"):
+            intro = block.text[spans[-1][0] : spans[-1][1]].rstrip().rstrip(":").rstrip()
+        for start, end in spans:
             text = block.text[start:end]
-            yield Sentence(
-                ctx, block, text, start, gaz.find(text), _resolve_dates(text, dctx), None, previous
-            )
-            previous = text
+            yield Sentence(ctx, block, text, start, gaz.find(text), _resolve_dates(text, dctx))
 
 
 def extract_document(doc: Document, settings: Settings | None = None) -> list[Event]:
